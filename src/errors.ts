@@ -58,6 +58,8 @@ export interface PipeErrorOptions {
   cause?: unknown;
   /** Databricks `error_code`, HTTP status and request id when the error came from an API call. */
   api?: { errorCode?: string; status?: number; requestId?: string; method?: string; path?: string };
+  /** Outputs known when the action failed (a failed run still has run_id and run_page_url). */
+  outputs?: Record<string, unknown>;
 }
 
 /** An error the pipe reports to the user; its `code` decides the exit status. */
@@ -67,6 +69,7 @@ export class PipeError extends Error {
   readonly hint: string | undefined;
   readonly details: readonly string[];
   readonly api: PipeErrorOptions['api'];
+  readonly outputs: Record<string, unknown> | undefined;
 
   constructor(code: PipeErrorCode, message: string, options: PipeErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
@@ -74,6 +77,7 @@ export class PipeError extends Error {
     this.hint = options.hint;
     this.details = options.details ?? [];
     this.api = options.api;
+    this.outputs = options.outputs;
   }
 }
 

@@ -1,0 +1,46 @@
+/**
+ * The process edge: the only file that touches `process` — environment snapshot, signals,
+ * exit status. Everything else receives what it needs as arguments.
+ */
+import { systemClock } from './clock.js';
+import { PipeError } from './errors.js';
+import { main } from './main.js';
+
+// After SIGTERM/SIGINT the pipe cancels its runs; if that takes longer than this, it exits anyway.
+const FORCED_EXIT_AFTER_SIGNAL_MS = 30_000;
+
+const controller = new AbortController();
+let signalled = false;
+
+function onSignal(name: NodeJS.Signals): void {
+  if (signalled) {
+    // A second signal: the user wants out now.
+    process.exit(1);
+  }
+  signalled = true;
+  controller.abort(new PipeError('ERR_CANCELLED', `received ${name}, cancelling`));
+  setTimeout(() => process.exit(1), FORCED_EXIT_AFTER_SIGNAL_MS).unref();
+}
+
+process.on('SIGTERM', onSignal);
+process.on('SIGINT', onSignal);
+
+const env: Record<string, string | undefined> = { ...process.env };
+
+main({
+  env,
+  cwd: process.cwd(),
+  stdout: process.stdout,
+  signal: controller.signal,
+  clock: systemClock(),
+  color: Boolean(process.stdout.isTTY) || Boolean(env['FORCE_COLOR']),
+}).then(
+  (exitCode) => {
+    process.exitCode = exitCode;
+  },
+  (error: unknown) => {
+    // main() reports every error itself; reaching here means the reporter failed.
+    process.stdout.write(`✖ internal error: ${String(error)}\n`);
+    process.exitCode = 1;
+  },
+);

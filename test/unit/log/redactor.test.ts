@@ -1,0 +1,59 @@
+import { Redactor } from '../../../src/log/redactor.js';
+
+const JWT =
+  'eyJhbGciOiJSUzI1NiJ9.eyJpc3MiOiJodHRwczovL2V4YW1wbGUifQ.c2lnbmF0dXJlLXBhcnQtaGVyZQ';
+
+describe('Redactor', () => {
+  it.each([
+    { name: 'registered secret', input: 'token is canary-secret-123 ok', expected: 'token is *** ok' },
+    { name: 'url-encoded secret', input: 'x=canary%2Fslash%3D', expected: 'x=***' },
+    { name: 'any JWT', input: `got ${JWT}.`, expected: 'got ***.' },
+    { name: 'PAT shape', input: 'dapi0123456789abcdef0123456789abcdef', expected: '***' },
+    { name: 'bearer header', input: 'Authorization: Bearer abcdefghijkl', expected: 'Authorization: Bearer ***' },
+    { name: 'basic header', input: 'Basic Y2xpZW50OnNlY3JldA==', expected: 'Basic ***' },
+    { name: 'plain text untouched', input: 'run 42 finished', expected: 'run 42 finished' },
+  ])('masks $name', ({ input, expected }) => {
+    const redactor = new Redactor();
+    redactor.register('canary-secret-123');
+    redactor.register('canary/slash=');
+    expect(redactor.redact(input)).toBe(expected);
+  });
+
+  it('masks the longest secret first when one contains another', () => {
+    const redactor = new Redactor();
+    redactor.register('abcd');
+    redactor.register('abcdefgh');
+    expect(redactor.redact('abcdefgh')).toBe('***');
+  });
+
+  it('ignores values too short to be secrets', () => {
+    const redactor = new Redactor();
+    redactor.register('ab');
+    expect(redactor.redact('abc')).toBe('abc');
+  });
+
+  it('masks secret-named keys and secret values deep in structures', () => {
+    const redactor = new Redactor();
+    redactor.register('canary-secret-123');
+    const input = {
+      headers: { Authorization: 'Bearer zzz', 'content-type': 'json' },
+      form: { subject_token: 'x', client_secret: 'y', subject_token_type: 'jwt' },
+      idempotency_token: 'abc',
+      nested: [{ note: 'has canary-secret-123 inside' }],
+    };
+    expect(redactor.redactDeep(input)).toEqual({
+      headers: { Authorization: '***', 'content-type': 'json' },
+      form: { subject_token: '***', client_secret: '***', subject_token_type: 'jwt' },
+      idempotency_token: 'abc',
+      nested: [{ note: 'has *** inside' }],
+    });
+    expect(input.form.client_secret).toBe('y');
+  });
+
+  it('survives circular structures', () => {
+    const redactor = new Redactor();
+    const a: Record<string, unknown> = { name: 'a' };
+    a['self'] = a;
+    expect(redactor.redactDeep(a)).toEqual({ name: 'a', self: '[circular]' });
+  });
+});
