@@ -4,7 +4,9 @@
  */
 import { systemClock } from './clock.js';
 import { PipeError } from './errors.js';
+import { redactor } from './log/redactor.js';
 import { main } from './main.js';
+import { formatVerdict } from './run/report.js';
 
 // After SIGTERM/SIGINT the pipe cancels its runs; if that takes longer than this, it exits anyway.
 const FORCED_EXIT_AFTER_SIGNAL_MS = 30_000;
@@ -26,6 +28,7 @@ process.on('SIGTERM', onSignal);
 process.on('SIGINT', onSignal);
 
 const env: Record<string, string | undefined> = { ...process.env };
+const color = Boolean(process.stdout.isTTY) || Boolean(env['FORCE_COLOR']);
 
 main({
   env,
@@ -33,14 +36,15 @@ main({
   stdout: process.stdout,
   signal: controller.signal,
   clock: systemClock(),
-  color: Boolean(process.stdout.isTTY) || Boolean(env['FORCE_COLOR']),
+  color,
 }).then(
-  (exitCode) => {
+  ({ exitCode, verdict }) => {
+    process.stdout.write(formatVerdict(verdict, color));
     process.exitCode = exitCode;
   },
   (error: unknown) => {
     // main() reports every error itself; reaching here means the reporter failed.
-    process.stdout.write(`✖ internal error: ${String(error)}\n`);
+    process.stdout.write(`✖ internal error: ${redactor.redact(String(error))}\n`);
     process.exitCode = 1;
   },
 );

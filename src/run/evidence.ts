@@ -1,0 +1,128 @@
+import type { IdentitySummary } from '../auth/types.js';
+import type { Clock } from '../clock.js';
+import type { Config } from '../config/types.js';
+import { getAction } from '../actions/registry.js';
+import type { ExitCode } from '../errors.js';
+import { createAuditLog, noopAuditLog, type AuditLog } from '../evidence/audit-log.js';
+import { publishCodeInsights } from '../evidence/code-insights.js';
+import { writeOutputs } from '../evidence/output-variables.js';
+import { runStatusFor } from '../evidence/results-document.js';
+import {
+  createResultsWriter,
+  pendingResults,
+  resultsPathsFromEnv,
+  type ResultsWriter,
+} from '../evidence/results-file.js';
+import { formatDuration, formatSummary } from '../evidence/summary.js';
+import type { Logger } from '../log/logger.js';
+import type { Plan } from '../plan/types.js';
+import type { ActionResult } from '../runner/types.js';
+import { failureVerdict, successVerdict, type Verdict } from './report.js';
+
+/** What the orchestrator tells the evidence as the run goes; `finish` writes and prints. */
+export interface Evidence {
+  configured(config: Config): void;
+  planned(plan: Plan, dryRun: boolean): void;
+  authenticated(identity: IdentitySummary): void;
+  /** The audit sink (a no-op one until configured, and for DRY_RUN). */
+  readonly audit: AuditLog;
+  /** Opens the audit file, so an unusable AUDIT_FILE stops the pipe before any change. */
+  prepareAudit(): Promise<void>;
+  actionUpdated(result: ActionResult): void;
+  completed(results: readonly ActionResult[]): void;
+  /** Writes results, outputs and Code Insights, prints the summary; returns the ✔/✖ verdict. */
+  finish(exitCode: ExitCode, error: unknown): Promise<Verdict>;
+}
+
+interface EvidenceOptions {
+  env: Readonly<Record<string, string | undefined>>;
+  cwd: string;
+  clock: Clock;
+}
+
+/** Returns the run's evidence recorder; results go to RESULTS_FILE even if the config is invalid. */
+export function openEvidence(options: EvidenceOptions, log: Logger): Evidence {
+  const startedAt = options.clock.now();
+  const results: ResultsWriter = createResultsWriter({
+    ...resultsPathsFromEnv(options.env, options.cwd),
+    startedAt,
+    clock: options.clock,
+    log,
+  });
+  let config: Config | undefined;
+  let plan: Plan | undefined;
+  let actions: readonly ActionResult[] = [];
+  let audit: AuditLog = noopAuditLog('');
+  let ran = false;
+  return {
+    get audit() {
+      return audit;
+    },
+    configured(value) {
+      config = value;
+      results.set({ workspace: value.host, dryRun: value.dryRun, ...(value.bitbucket.commit ? { commit: value.bitbucket.commit } : {}) });
+      audit = createAuditLog(value.auditFile, { host: value.host, bitbucket: value.bitbucket, dryRun: value.dryRun }, { clock: options.clock });
+    },
+    planned(value, dryRun) {
+      plan = value;
+      actions = pendingResults(value.actions, dryRun ? 'planned' : 'skipped', (a) => getAction(a.type).describe(a.spec));
+      results.setActions(actions);
+    },
+    authenticated(identity) {
+      results.set({ identity });
+      audit.setIdentity(identity);
+    },
+    async prepareAudit() {
+      const head = await audit.prepare();
+      if (head) results.set({ audit: head });
+    },
+    actionUpdated(result) {
+      void results.update(result);
+    },
+    completed(final) {
+      actions = final;
+      ran = true;
+      results.setActions(final);
+    },
+    async finish(exitCode, error) {
+      await audit.flush();
+      const head = audit.head();
+      if (head) results.set({ audit: head });
+      if (ran || config?.dryRun) for (const line of formatSummary(actions)) log.info(line);
+      const finishedAt = options.clock.now();
+      const written = await results.finish(error === undefined ? { exitCode } : { exitCode, error });
+      if (written.written) log.info(`results written to ${written.path}`);
+      if (config && ran && !config.dryRun) {
+        await writeOutputs({
+          results: actions,
+          enabled: config.outputVariables,
+          variablesPath: config.bitbucket.pipelinesVariablesPath,
+          sharedStorageDir: config.bitbucket.pipeSharedStorageDir,
+          commit: config.bitbucket.commit,
+          stepUuid: config.bitbucket.stepUuid,
+          clock: options.clock,
+          log,
+        });
+        if (config.codeInsights) {
+          await publishCodeInsights(
+            {
+              results: actions,
+              status: runStatusFor(exitCode, error),
+              startedAt,
+              finishedAt,
+              host: config.host,
+              bitbucket: config.bitbucket,
+              auditHead: audit.head(),
+              ...(plan && config.plan.kind === 'file' ? { planFile: config.plan.displayPath, actionLines: new Map(plan.actions.map((a) => [a.index, a.position.line])) } : {}),
+            },
+            { log },
+          );
+        }
+      }
+      if (error !== undefined) return failureVerdict(log, error);
+      const elapsed = formatDuration(finishedAt - startedAt);
+      const count = `${actions.length} action${actions.length === 1 ? '' : 's'}`;
+      return successVerdict(config?.dryRun ? `dry run passed: ${count} validated and resolved, nothing was changed` : `${count} succeeded in ${elapsed}`);
+    },
+  };
+}

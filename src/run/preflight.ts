@@ -1,0 +1,43 @@
+import type { ActionContext, ActionOutputs } from '../actions/types.js';
+import { getAction } from '../actions/registry.js';
+import type { Config } from '../config/types.js';
+import { PipeError, isPipeError } from '../errors.js';
+import { renderActionSpec } from '../plan/render-templates.js';
+import type { Plan, PlannedAction } from '../plan/types.js';
+
+const NO_OUTPUTS: ReadonlyMap<string, ActionOutputs> = new Map();
+
+/**
+ * Resolves, with read-only calls, every name and selector that does not depend on an earlier
+ * action's output (DESIGN §7.2), so nothing changes unless the whole plan resolves. Returns
+ * each action's resolution by index.
+ * @throws PipeError ERR_PLAN_UNRESOLVED listing every name that did not resolve; auth and
+ *   other API errors as they are.
+ */
+export async function preflight(
+  plan: Plan,
+  config: Config,
+  makeContext: (action: PlannedAction) => ActionContext,
+): Promise<Map<number, unknown>> {
+  const resolved = new Map<number, unknown>();
+  const unresolved: string[] = [];
+  for (const action of plan.actions) {
+    const definition = getAction(action.type);
+    if (!definition.preflight || action.dependsOn.length > 0) continue;
+    const spec = renderActionSpec(action, { bitbucket: config.bitbucket, env: config.env, outputs: NO_OUTPUTS });
+    try {
+      resolved.set(action.index, await definition.preflight(spec, makeContext(action)));
+    } catch (error) {
+      if (!isPipeError(error, 'ERR_NOT_FOUND', 'ERR_PLAN_UNRESOLVED')) throw error;
+      const where = `${plan.source}:${action.position.line}`;
+      unresolved.push(`${where} action ${action.index}${action.id ? ` "${action.id}"` : ''} (${action.type}): ${error.message}`);
+    }
+  }
+  if (unresolved.length > 0) {
+    throw new PipeError('ERR_PLAN_UNRESOLVED', `the plan refers to things the workspace does not have (${unresolved.length})`, {
+      details: unresolved,
+      hint: 'check the names, and that the identity the pipe authenticates as can see them; nothing was changed',
+    });
+  }
+  return resolved;
+}
