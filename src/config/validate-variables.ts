@@ -1,0 +1,149 @@
+import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import { parseHost } from './host.js';
+import {
+  parseBoolean,
+  parseDuration,
+  parsePath,
+  parseSecret,
+  quote,
+  type ParseResult,
+} from './parsers.js';
+import {
+  PLAN_SOURCE_VARIABLES,
+  VARIABLE_NAMES,
+  VARIABLES_SCHEMA,
+  isVariableName,
+  variableSchema,
+  type VariableFormat,
+  type VariableName,
+} from './schema.js';
+import { closestMatch } from './suggest.js';
+
+/** The parser behind each `format` of the variables schema. */
+export const FORMAT_PARSERS: Record<VariableFormat, (text: string) => ParseResult<unknown>> = {
+  'pipe-boolean': parseBoolean,
+  'pipe-duration': parseDuration,
+  'pipe-host': parseHost,
+  'pipe-path': parsePath,
+  'pipe-secret': parseSecret,
+};
+
+/** The set variables with defaults applied, or every problem found. */
+export type VariablesOutcome =
+  | { ok: true; values: Readonly<Partial<Record<VariableName, string>>> }
+  | { ok: false; problems: string[] };
+
+/** Unknown variable names that look like typos of a pipe variable, by the variable they miss. */
+export type TypoIndex = ReadonlyMap<VariableName, string>;
+
+let compiled: ValidateFunction | undefined;
+
+/** Returns a new Ajv instance that knows the variables schema's formats and annotations. */
+export function createVariablesAjv(options: { validateSchema?: boolean } = {}): Ajv {
+  const ajv = new Ajv({
+    allErrors: true,
+    useDefaults: true,
+    // `required` inside oneOf names properties declared at the root, which strict mode flags.
+    strictRequired: false,
+    // The schema is checked against the draft-07 meta-schema by a unit test; doing it on every
+    // start would double the compile time. The validator runs once, so optimising it is waste.
+    validateSchema: options.validateSchema ?? false,
+    code: { optimize: false },
+  });
+  ajv.addKeyword({ keyword: 'x-secret', schemaType: 'boolean' });
+  for (const [name, parse] of Object.entries(FORMAT_PARSERS)) {
+    ajv.addFormat(name, { type: 'string', validate: (text: string) => parse(text).ok });
+  }
+  return ajv;
+}
+
+/**
+ * Returns the variables with defaults applied when all are valid, else one line per problem,
+ * each naming the variable, what is wrong and what would be valid; secret values never appear.
+ * `input` holds only set variables; `typos` lets a missing variable point at its likely typo.
+ */
+export function validateVariables(
+  input: Readonly<Partial<Record<VariableName, string>>>,
+  typos: TypoIndex = new Map(),
+): VariablesOutcome {
+  compiled ??= createVariablesAjv().compile(VARIABLES_SCHEMA);
+  const data: Record<string, string> = { ...input };
+  if (compiled(data)) return { ok: true, values: data };
+  const problems = (compiled.errors ?? []).flatMap((error) => describeError(error, data, typos));
+  return { ok: false, problems: orderProblems(problems) };
+}
+
+interface Problem {
+  /** Problems are listed in the schema's variable order. */
+  order: number;
+  text: string;
+}
+
+function problem(variable: string, text: string): Problem {
+  const order = isVariableName(variable) ? VARIABLE_NAMES.indexOf(variable) : VARIABLE_NAMES.length;
+  return { order, text: `${variable}: ${text}` };
+}
+
+function describeError(
+  error: ErrorObject,
+  data: Record<string, string>,
+  typos: TypoIndex,
+): Problem[] {
+  // The branches of the one-plan-source rule fail whenever it fails; its own error says it all.
+  if (error.schemaPath.startsWith('#/oneOf/')) return [];
+  if (error.keyword === 'oneOf') return [planSourceProblem(data, typos)];
+  if (error.keyword === 'required') {
+    const name = String(error.params['missingProperty']);
+    return isVariableName(name) ? [missingProblem(name, typos)] : [];
+  }
+  const name = error.instancePath.slice(1);
+  if (!isVariableName(name)) return [problem(name, error.message ?? 'is invalid')];
+  return [problem(name, valueProblem(name, error, data[name] ?? ''))];
+}
+
+function valueProblem(name: VariableName, error: ErrorObject, value: string): string {
+  const schema = variableSchema(name);
+  if (error.keyword === 'format' && schema.format !== undefined) {
+    const outcome = FORMAT_PARSERS[schema.format](value);
+    if (!outcome.ok) return outcome.problem;
+  }
+  if (error.keyword === 'enum' && schema.enum !== undefined) {
+    const suggestion = closestMatch(value, schema.enum);
+    const valid = `use one of ${schema.enum.join(', ')}`;
+    return `${quote(value)} is not valid; ${suggestion === undefined ? valid : `did you mean ${suggestion}? (${valid})`}`;
+  }
+  const shown = schema['x-secret'] === true ? '(value hidden)' : quote(value);
+  return `${shown} ${error.message ?? 'is invalid'}`;
+}
+
+function missingProblem(name: VariableName, typos: TypoIndex): Problem {
+  const example = variableSchema(name).examples?.[0];
+  const text =
+    `required but not set${typoNote([name], typos)}` +
+    (example === undefined ? '' : `; set it, e.g. ${example}`);
+  return problem(name, text);
+}
+
+function planSourceProblem(data: Record<string, string>, typos: TypoIndex): Problem {
+  const [inline, file] = PLAN_SOURCE_VARIABLES;
+  const isBothSet = data[inline] !== undefined && data[file] !== undefined;
+  const state = isBothSet
+    ? 'both are set'
+    : `neither is set${typoNote(PLAN_SOURCE_VARIABLES, typos)}`;
+  const text =
+    `${state}; set exactly one: ${inline} (the plan as YAML text) ` +
+    `or ${file} (the path of a YAML file holding it)`;
+  return { ...problem(inline, text), text: `${inline}, ${file}: ${text}` };
+}
+
+function typoNote(names: readonly VariableName[], typos: TypoIndex): string {
+  const found = names.flatMap((name) => typos.get(name) ?? []);
+  return found.length === 0
+    ? ''
+    : ` (${found.join(', ')} ${found.length === 1 ? 'is' : 'are'} set: a typo?)`;
+}
+
+function orderProblems(problems: readonly Problem[]): string[] {
+  const sorted = [...problems].sort((a, b) => a.order - b.order);
+  return [...new Set(sorted.map((p) => p.text))];
+}
