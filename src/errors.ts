@@ -24,6 +24,7 @@ export type PipeErrorCode =
   | 'ERR_REGISTRATION_FAILED'
   | 'ERR_TIMEOUT'
   | 'ERR_CANCELLED'
+  | 'ERR_ACTION_INPUT'
   | 'ERR_INTERNAL';
 
 export type ExitCode = 0 | 1 | 2 | 3;
@@ -47,6 +48,7 @@ const EXIT_CODES: Record<PipeErrorCode, ExitCode> = {
   ERR_REGISTRATION_FAILED: 1,
   ERR_TIMEOUT: 1,
   ERR_CANCELLED: 1,
+  ERR_ACTION_INPUT: 1,
   ERR_INTERNAL: 1,
 };
 

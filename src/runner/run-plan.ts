@@ -1,6 +1,6 @@
 import type { ActionContext, ActionDefinition, ActionOutputs } from '../actions/types.js';
 import type { Clock } from '../clock.js';
-import { PipeError, toPipeError, type PipeErrorCode } from '../errors.js';
+import { PipeError, isPipeError, toPipeError, type PipeErrorCode } from '../errors.js';
 import type { Logger } from '../log/logger.js';
 import type { Plan, PlanItem, PlannedAction } from '../plan/types.js';
 import type { ActionResult, ActionStatus } from './types.js';
@@ -111,7 +111,7 @@ async function runOne(
     options.onResult?.(result);
   };
   try {
-    const spec = options.render(action, outputs);
+    const spec = renderForRun(options, action, outputs);
     const produced = await options.getAction(action.type).run(spec, options.makeContext(action, signal));
     result.outputs = produced;
     if (action.id !== undefined) outputs.set(action.id, produced);
@@ -124,5 +124,26 @@ async function runOne(
     if (error.hint !== undefined) result.error.hint = error.hint;
     finish(STATUS_BY_CODE[error.code] ?? 'failed');
     return error;
+  }
+}
+
+/**
+ * Renders an action's templates once it is its turn. A reference that fails now is not an
+ * invalid plan (exit 2 promises nothing changed, and earlier actions may have): it fails the action.
+ */
+function renderForRun(
+  options: RunPlanOptions,
+  action: PlannedAction,
+  outputs: ReadonlyMap<string, ActionOutputs>,
+): Record<string, unknown> {
+  try {
+    return options.render(action, outputs);
+  } catch (error) {
+    if (!isPipeError(error, 'ERR_PLAN_UNRESOLVED', 'ERR_PLAN_INVALID')) throw error;
+    throw new PipeError('ERR_ACTION_INPUT', error.message, {
+      details: error.details,
+      ...(error.hint === undefined ? {} : { hint: error.hint }),
+      cause: error,
+    });
   }
 }
