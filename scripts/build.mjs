@@ -16,6 +16,7 @@ const common = {
 
 const entries = [
   { in: 'src/index.ts', out: 'dist/pipe.js' },
+  { in: 'scripts/verify-audit.ts', out: 'dist/verify-audit.js', optional: true },
   { in: 'scripts/demo.ts', out: 'dist/demo.js', optional: true },
   { in: 'bench/index.ts', out: 'dist/bench.js', optional: true },
 ];

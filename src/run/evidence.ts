@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { IdentitySummary } from '../auth/types.js';
 import type { Clock } from '../clock.js';
 import type { Config } from '../config/types.js';
@@ -113,6 +114,7 @@ export function openEvidence(options: EvidenceOptions, log: Logger): Evidence {
               host: config.host,
               bitbucket: config.bitbucket,
               auditHead: audit.head(),
+              invocationKey: invocationKeyOf(config),
               ...(plan && config.plan.kind === 'file' ? { planFile: config.plan.displayPath, actionLines: new Map(plan.actions.map((a) => [a.index, a.position.line])) } : {}),
             },
             { log },
@@ -125,4 +127,10 @@ export function openEvidence(options: EvidenceOptions, log: Logger): Evidence {
       return successVerdict(config?.dryRun ? `dry run passed: ${count} validated and resolved, nothing was changed` : `${count} succeeded in ${elapsed}`);
     },
   };
+}
+
+/** Tells apart two invocations in one step (two plans), so their Code Insights reports differ. */
+function invocationKeyOf(config: Config): string {
+  const source = config.plan.kind === 'file' ? config.plan.displayPath : config.plan.text;
+  return createHash('sha256').update(source).digest('hex').slice(0, 16);
 }

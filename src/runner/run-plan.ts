@@ -103,6 +103,8 @@ async function runOne(
   const started = options.clock.now();
   result.started_at = new Date(started).toISOString();
   result.status = 'planned';
+  // On disk at once, so a killed pipe still shows which action was in flight.
+  options.onResult?.(result);
   const finish = (status: ActionStatus): void => {
     const finished = options.clock.now();
     result.status = status;
