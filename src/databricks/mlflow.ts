@@ -44,7 +44,8 @@ export type ModelVersionStatus = 'PENDING_REGISTRATION' | 'READY' | 'FAILED_REGI
 export interface ModelVersion {
   name: string;
   version: string;
-  status?: ModelVersionStatus | string;
+  /** A {@link ModelVersionStatus}; kept open because servers may add values. */
+  status?: string;
   status_message?: string;
   current_stage?: string;
   source?: string;
@@ -114,28 +115,42 @@ export function mlflowApi(api: ApiClient, signal?: AbortSignal): MlflowApi {
     call<T>({ method: 'POST', path: `${BASE}/${path}`, body, idempotent });
   return {
     getExperimentByName: async (name) =>
-      (await get<{ experiment: MlflowExperiment }>('experiments/get-by-name', { experiment_name: name }))
-        .experiment,
+      (
+        await get<{ experiment: MlflowExperiment }>('experiments/get-by-name', {
+          experiment_name: name,
+        })
+      ).experiment,
     getExperiment: async (id) =>
-      (await get<{ experiment: MlflowExperiment }>('experiments/get', { experiment_id: id })).experiment,
+      (await get<{ experiment: MlflowExperiment }>('experiments/get', { experiment_id: id }))
+        .experiment,
     searchRuns: async (req) => {
       // A search changes nothing: safe to repeat although it is a POST.
-      const res = await post<{ runs?: MlflowRun[]; next_page_token?: string }>('runs/search', req, true);
-      return { runs: res.runs ?? [], ...(res.next_page_token ? { next_page_token: res.next_page_token } : {}) };
+      const res = await post<{ runs?: MlflowRun[]; next_page_token?: string }>(
+        'runs/search',
+        req,
+        true,
+      );
+      return {
+        runs: res.runs ?? [],
+        ...(res.next_page_token ? { next_page_token: res.next_page_token } : {}),
+      };
     },
     getRun: async (runId) => (await get<{ run: MlflowRun }>('runs/get', { run_id: runId })).run,
     setRunTag: async (runId, tag) => {
       await post('runs/set-tag', { run_id: runId, key: tag.key, value: tag.value }, true);
     },
     getRegisteredModel: async (name) =>
-      (await get<{ registered_model: RegisteredModel }>('registered-models/get', { name })).registered_model,
+      (await get<{ registered_model: RegisteredModel }>('registered-models/get', { name }))
+        .registered_model,
     createRegisteredModel: async (name, tags) => {
       await post('registered-models/create', { name, tags }, true);
     },
     createModelVersion: async (req) =>
-      (await post<{ model_version: ModelVersion }>('model-versions/create', req, false)).model_version,
+      (await post<{ model_version: ModelVersion }>('model-versions/create', req, false))
+        .model_version,
     getModelVersion: async (name, version) =>
-      (await get<{ model_version: ModelVersion }>('model-versions/get', { name, version })).model_version,
+      (await get<{ model_version: ModelVersion }>('model-versions/get', { name, version }))
+        .model_version,
     searchModelVersions: async (filter, pageToken) => {
       const query = pageToken ? { filter, page_token: pageToken } : { filter };
       const res = await get<{ model_versions?: ModelVersion[]; next_page_token?: string }>(
@@ -151,10 +166,16 @@ export function mlflowApi(api: ApiClient, signal?: AbortSignal): MlflowApi {
       await post('registered-models/alias', { name, alias, version }, true);
     },
     transitionStageDatabricks: async (req) =>
-      (await post<{ model_version_databricks: ModelVersion }>('databricks/model-versions/transition-stage', req, true))
-        .model_version_databricks,
+      (
+        await post<{ model_version_databricks: ModelVersion }>(
+          'databricks/model-versions/transition-stage',
+          req,
+          true,
+        )
+      ).model_version_databricks,
     transitionStageOss: async ({ comment: _comment, ...req }) =>
-      (await post<{ model_version: ModelVersion }>('model-versions/transition-stage', req, true)).model_version,
+      (await post<{ model_version: ModelVersion }>('model-versions/transition-stage', req, true))
+        .model_version,
   };
 }
 

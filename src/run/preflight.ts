@@ -1,4 +1,5 @@
 import type { ActionContext, ActionOutputs } from '../actions/types.js';
+import { NoMatchingRunError } from '../actions/registry/selection.js';
 import { getAction } from '../actions/registry.js';
 import type { Config } from '../config/types.js';
 import { PipeError, isPipeError } from '../errors.js';
@@ -25,9 +26,16 @@ export async function preflight(
     const definition = getAction(action.type);
     if (!definition.preflight || action.dependsOn.length > 0) continue;
     const spec = renderActionSpec(action, { bitbucket: config.bitbucket, env: config.env, outputs: NO_OUTPUTS });
+    const context = makeContext(action);
     try {
-      resolved.set(action.index, await definition.preflight(spec, makeContext(action)));
+      resolved.set(action.index, await definition.preflight(spec, context));
     } catch (error) {
+      if (error instanceof NoMatchingRunError && runsBefore(plan, action)) {
+        // Train-then-register: the runs this selector wants are made by an earlier action of
+        // this very plan, so "no match yet" is expected; the action selects again when it runs.
+        context.log.info(`${error.message} yet; selecting again after the earlier runs have finished`);
+        continue;
+      }
       if (!isPipeError(error, 'ERR_NOT_FOUND', 'ERR_PLAN_UNRESOLVED')) throw error;
       const where = `${plan.source}:${action.position.line}`;
       unresolved.push(`${where} action ${action.index}${action.id ? ` "${action.id}"` : ''} (${action.type}): ${error.message}`);
@@ -40,4 +48,11 @@ export async function preflight(
     });
   }
   return resolved;
+}
+
+/** True when an action before this one starts Databricks runs (which may log MLflow runs). */
+function runsBefore(plan: Plan, action: PlannedAction): boolean {
+  return plan.actions.some(
+    (a) => a.index < action.index && (a.type === 'run_job' || a.type === 'submit_run'),
+  );
 }
