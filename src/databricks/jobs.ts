@@ -10,20 +10,12 @@ const JOBS = '/api/2.2/jobs';
 // and a server that keeps answering with a token cannot loop us forever.
 const MAX_RUN_PAGES = 50;
 
-export type RunLifeCycleState =
-  | 'QUEUED'
-  | 'PENDING'
-  | 'RUNNING'
-  | 'TERMINATING'
-  | 'TERMINATED'
-  | 'SKIPPED'
-  | 'INTERNAL_ERROR'
-  | 'BLOCKED'
-  | 'WAITING_FOR_RETRY';
-
-/** Legacy run state; `result_state` is set once the run is terminal. */
+/**
+ * Legacy run state. `life_cycle_state`: QUEUED, PENDING, RUNNING, TERMINATING, TERMINATED,
+ * SKIPPED, INTERNAL_ERROR, BLOCKED, WAITING_FOR_RETRY; `result_state` is set once terminal.
+ */
 export interface RunState {
-  life_cycle_state?: RunLifeCycleState | (string & {});
+  life_cycle_state?: string;
   result_state?: string;
   state_message?: string;
   queue_reason?: string;
@@ -103,23 +95,19 @@ export interface Job extends BaseJob {
   next_page_token?: string;
 }
 
-/** jobs/run-now body (reference §3.2). */
-export interface RunNowRequest {
+type LegacyMaps = 'notebook_params' | 'python_named_params' | 'sql_params';
+type LegacyLists = 'python_params' | 'jar_params' | 'spark_submit_params' | 'dbt_commands';
+
+/** jobs/run-now body (reference §3.2); the legacy per-task parameter fields included. */
+export type RunNowRequest = {
   job_id: number;
   idempotency_token?: string;
   job_parameters?: Record<string, string>;
-  notebook_params?: Record<string, string>;
-  python_params?: string[];
-  python_named_params?: Record<string, string>;
-  jar_params?: string[];
-  spark_submit_params?: string[];
-  sql_params?: Record<string, string>;
-  dbt_commands?: string[];
   pipeline_params?: { full_refresh?: boolean };
   only?: string[];
   queue?: { enabled: boolean };
   performance_target?: string;
-}
+} & Partial<Record<LegacyMaps, Record<string, string>> & Record<LegacyLists, string[]>>;
 
 export interface RunNowResponse {
   run_id: number;
@@ -171,6 +159,29 @@ export interface CallOptions {
   retryBudgetMs?: number;
 }
 
+type Query = Record<string, string | number | boolean | undefined>;
+
+function get<T>(api: ApiClient, path: string, query: Query, options: CallOptions): Promise<T> {
+  return api.request<T>({ method: 'GET', path: `${JOBS}/${path}`, query, ...extras(options) });
+}
+
+/** `idempotent`: repeating the call cannot start a second run, so 5xx may be retried. */
+function post<T>(
+  api: ApiClient,
+  path: string,
+  body: unknown,
+  idempotent: boolean,
+  options: CallOptions,
+): Promise<T> {
+  return api.request<T>({
+    method: 'POST',
+    path: `${JOBS}/${path}`,
+    body,
+    idempotent,
+    ...extras(options),
+  });
+}
+
 function extras(options: CallOptions): { signal?: AbortSignal; retryBudgetMs?: number } {
   return {
     ...(options.signal ? { signal: options.signal } : {}),
@@ -184,22 +195,20 @@ export function listJobs(
   req: ListJobsRequest,
   options: CallOptions = {},
 ): Promise<ListJobsResponse> {
-  return api.request({ method: 'GET', path: `${JOBS}/list`, query: { ...req }, ...extras(options) });
-}
-
-/** Returns the job's first page (settings; tasks beyond 100 are not needed here). @throws PipeError ERR_NOT_FOUND */
-export function getJob(api: ApiClient, jobId: number, options: CallOptions = {}): Promise<Job> {
-  return api.request({
-    method: 'GET',
-    path: `${JOBS}/get`,
-    query: { job_id: jobId },
-    ...extras(options),
-  });
+  return get(api, 'list', { ...req }, options);
 }
 
 /**
- * Returns the new (or, for a repeated idempotency token, the existing) run. Marked idempotent
- * only when it carries a token, so the client retries 5xx and network failures only then.
+ * Returns the job's first page: its settings (tasks beyond 100 are not needed here).
+ * @throws PipeError ERR_NOT_FOUND for an unknown job
+ */
+export function getJob(api: ApiClient, jobId: number, options: CallOptions = {}): Promise<Job> {
+  return get(api, 'get', { job_id: jobId }, options);
+}
+
+/**
+ * Returns the new (or, for a repeated idempotency token, the existing) run. Idempotent only
+ * with a token, so only then does the client retry 5xx and network failures.
  * @throws PipeError from the API client
  */
 export function runNow(
@@ -207,13 +216,7 @@ export function runNow(
   body: RunNowRequest,
   options: CallOptions = {},
 ): Promise<RunNowResponse> {
-  return api.request({
-    method: 'POST',
-    path: `${JOBS}/run-now`,
-    body,
-    idempotent: body.idempotency_token !== undefined,
-    ...extras(options),
-  });
+  return post(api, 'run-now', body, body.idempotency_token !== undefined, options);
 }
 
 /** Returns the submitted run's id (idempotent with a token, as run-now). @throws PipeError */
@@ -222,13 +225,7 @@ export function submitRun(
   body: SubmitRunRequest,
   options: CallOptions = {},
 ): Promise<SubmitRunResponse> {
-  return api.request({
-    method: 'POST',
-    path: `${JOBS}/runs/submit`,
-    body,
-    idempotent: body.idempotency_token !== undefined,
-    ...extras(options),
-  });
+  return post(api, 'runs/submit', body, body.idempotency_token !== undefined, options);
 }
 
 /**
@@ -237,8 +234,12 @@ export function submitRun(
  * repair_history), which are appended.
  * @throws PipeError ERR_NOT_FOUND for an unknown run; ERR_API when pages never end
  */
-export async function getRun(api: ApiClient, runId: number, options: CallOptions = {}): Promise<Run> {
-  const first = await getRunPage(api, runId, undefined, options);
+export async function getRun(
+  api: ApiClient,
+  runId: number,
+  options: CallOptions = {},
+): Promise<Run> {
+  const first = await get<Run>(api, 'runs/get', { run_id: runId }, options);
   const run: Run = { ...first };
   delete run.next_page_token;
   let token = first.next_page_token;
@@ -246,7 +247,7 @@ export async function getRun(api: ApiClient, runId: number, options: CallOptions
     if (page >= MAX_RUN_PAGES) {
       throw new PipeError('ERR_API', `runs/get for run ${runId} kept returning pages (${page})`);
     }
-    const next = await getRunPage(api, runId, token, options);
+    const next = await get<Run>(api, 'runs/get', { run_id: runId, page_token: token }, options);
     for (const key of PAGED_ARRAYS) appendPage(run, next, key);
     token = next.next_page_token === token ? undefined : next.next_page_token;
   }
@@ -268,54 +269,32 @@ function appendPage(run: Run, page: Run, key: (typeof PAGED_ARRAYS)[number]): vo
   (run as Record<string, unknown>)[key] = Array.isArray(have) ? [...have, ...more] : [...more];
 }
 
-function getRunPage(
-  api: ApiClient,
-  runId: number,
-  pageToken: string | undefined,
-  options: CallOptions,
-): Promise<Run> {
-  return api.request({
-    method: 'GET',
-    path: `${JOBS}/runs/get`,
-    query: { run_id: runId, ...(pageToken ? { page_token: pageToken } : {}) },
-    ...extras(options),
-  });
-}
-
-/** Returns the output of one TASK run (a multi-task parent is refused by Databricks). @throws PipeError */
+/**
+ * Returns the output of one TASK run (Databricks refuses the parent of a multi-task run).
+ * @throws PipeError from the API client
+ */
 export function getRunOutput(
   api: ApiClient,
   taskRunId: number,
   options: CallOptions = {},
 ): Promise<RunOutput> {
-  return api.request({
-    method: 'GET',
-    path: `${JOBS}/runs/get-output`,
-    query: { run_id: taskRunId },
-    ...extras(options),
-  });
+  return get(api, 'runs/get-output', { run_id: taskRunId }, options);
 }
 
-/** Requests cancellation (asynchronous: poll afterwards). Idempotent by nature. @throws PipeError */
+/** Requests cancellation (asynchronous: poll afterwards); idempotent by nature. @throws PipeError */
 export async function cancelRun(
   api: ApiClient,
   runId: number,
   options: CallOptions = {},
 ): Promise<void> {
-  await api.request({
-    method: 'POST',
-    path: `${JOBS}/runs/cancel`,
-    body: { run_id: runId },
-    idempotent: true,
-    ...extras(options),
-  });
+  await post(api, 'runs/cancel', { run_id: runId }, true, options);
 }
 
-/** Returns one page of runs/list, newest first. @throws PipeError */
+/** Returns one page of runs/list, newest first. @throws PipeError from the API client */
 export function listRuns(
   api: ApiClient,
   req: ListRunsRequest,
   options: CallOptions = {},
 ): Promise<ListRunsResponse> {
-  return api.request({ method: 'GET', path: `${JOBS}/runs/list`, query: { ...req }, ...extras(options) });
+  return get(api, 'runs/list', { ...req }, options);
 }

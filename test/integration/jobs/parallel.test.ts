@@ -1,0 +1,85 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { startEmulator, type Emulator } from '../../../emulator/index.js';
+import {
+  DEFAULT_BURST,
+  DEFAULT_REQUESTS_PER_SECOND,
+} from '../../../src/databricks/rate-limiter.js';
+import { runPipe } from '../../support/run-pipe.js';
+import { virtualClock, type VirtualClock } from './support/virtual-clock.js';
+
+const GROUP_SIZE = 20;
+const S = 1000;
+const MIN = 60 * S;
+
+/** Returns the most timestamps inside any window of `windowMs` starting at one of them. */
+function busiest(times: number[], windowMs: number): number {
+  return Math.max(...times.map((t) => times.filter((u) => u >= t && u < t + windowMs).length));
+}
+
+// Virtual time (see support/virtual-clock.ts): minutes-long runs in milliseconds, and the
+// emulator logs each request at the virtual moment it was sent, so rates are exact.
+describe('a parallel group of 20 run_job actions', () => {
+  let emu: Emulator;
+  let clock: VirtualClock;
+  beforeAll(async () => {
+    clock = virtualClock();
+    emu = await startEmulator({ clock, issuer: false });
+  });
+  afterAll(async () => {
+    await emu.close();
+  });
+
+  it('finishes in about the time of the longest run, within the shared rate limit', async () => {
+    // Runs of 5 to 14.5 minutes; half the jobs have recent runs to predict from.
+    const durations = Array.from({ length: GROUP_SIZE }, (_, i) => 5 * MIN + i * 30 * S);
+    const jobIds = durations.map((durationMs, i) =>
+      emu.addJob({
+        name: `shard-${i}`,
+        durationMs,
+        timeout_seconds: 3600,
+        outcome: { result: 'SUCCESS', notebook_result: `rows=${i}` },
+        ...(i % 2 === 0 ? { history: Array(5).fill({ durationMs: durationMs + 1_500 }) } : {}),
+      }),
+    );
+    const members = jobIds.map((_, i) => `    - id: shard${i}\n      run_job: {job: shard-${i}}\n`);
+    const started = clock.now();
+    const run = await runPipe({
+      clock,
+      transport: clock.transport,
+      env: {
+        DATABRICKS_HOST: emu.url,
+        DATABRICKS_TOKEN: emu.addPat(undefined, 'ci-bot@example.com'),
+        ACTIONS: `- parallel:\n${members.join('')}  max_concurrency: ${GROUP_SIZE}\n`,
+        BITBUCKET_PIPELINE_UUID: '{9a9a0000-0000-4000-8000-000000000001}',
+        BITBUCKET_STEP_UUID: '{9a9a0000-0000-4000-8000-000000000002}',
+      },
+    });
+    const elapsed = clock.now() - started;
+    expect(run.exitCode).toBe(0);
+    for (const jobId of jobIds) expect(emu.runs.countForJob(jobId)).toBe(1);
+
+    // The longest run: 1 s setup + its tasks + 0.5 s terminating.
+    const longestMs = 1_000 + Math.max(...durations) + 500;
+    expect(elapsed).toBeGreaterThanOrEqual(longestMs);
+    expect(elapsed).toBeLessThan(longestMs + 30 * S);
+    const runNows = emu.findRequests({ method: 'POST', path: 'jobs/run-now' }).map((r) => r.time);
+    expect(Math.max(...runNows) - Math.min(...runNows)).toBeLessThan(5 * S);
+
+    const times = emu.requests.filter((r) => r.path.startsWith('/api/')).map((r) => r.time);
+    const peak = busiest(times, 1_000);
+    expect(peak).toBeLessThanOrEqual(DEFAULT_REQUESTS_PER_SECOND + DEFAULT_BURST);
+
+    const results = JSON.parse(
+      await readFile(join(run.cloneDir, 'databricks-ml-pipe', 'results.json'), 'utf8'),
+    ) as { actions: Array<{ status: string; outputs: { task_outputs?: unknown } }> };
+    expect(results.actions.map((a) => a.status)).toEqual(Array(GROUP_SIZE).fill('succeeded'));
+    expect(results.actions[7]?.outputs.task_outputs).toEqual({ main: 'rows=7' });
+    const polls = emu.findRequests({ path: 'runs/get' }).length;
+    console.log(
+      `parallel ${GROUP_SIZE}: ${(elapsed / 1000).toFixed(1)} s virtual (longest run ` +
+        `${(longestMs / 1000).toFixed(1)} s); ${times.length} requests, ${polls} runs/get; ` +
+        `busiest second ${peak}`,
+    );
+  });
+});
