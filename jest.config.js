@@ -8,5 +8,7 @@ export default {
     '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: 'tsconfig.test.json' }],
   },
   testMatch: ['<rootDir>/test/**/*.test.ts'],
+  // The container suite runs on its own, serially (jest.container.config.js).
+  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/container/'],
   testTimeout: 30000,
 };

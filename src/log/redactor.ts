@@ -13,6 +13,8 @@ const BEARER_PATTERN = /\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]{6,}/gi;
 const SECRET_KEY_PATTERN =
   /authorization|token|secret|password|passwd|cookie|assertion|credential|api[-_]?key/i;
 // Keys that contain "token" but never hold a secret; keeping them aids debugging and audit.
+// Facts about a credential (its type, when it expires) are not the credential.
+const NON_SECRET_SUFFIX = /(?:_type|_expires_at|_expires_in|ExpiresAt)$/;
 const NON_SECRET_KEYS = new Set([
   'idempotency_token',
   'idempotencyToken',
@@ -41,7 +43,9 @@ export class Redactor {
 
   /** Returns true when `key` names a field whose value must never be shown. */
   isSecretKey(key: string): boolean {
-    return !NON_SECRET_KEYS.has(key) && SECRET_KEY_PATTERN.test(key);
+    return (
+      !NON_SECRET_KEYS.has(key) && !NON_SECRET_SUFFIX.test(key) && SECRET_KEY_PATTERN.test(key)
+    );
   }
 
   /** Returns `text` with every registered secret, JWT and bearer credential masked. */

@@ -1,3 +1,4 @@
+import { rmSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,7 +18,10 @@ export interface PipeRun {
 
 export interface RunPipeOptions {
   env: Record<string, string | undefined>;
-  /** Defaults to a fresh temp dir, also passed as BITBUCKET_CLONE_DIR unless env sets it. */
+  /**
+   * Defaults to a fresh temp dir (removed when the process exits), also passed as
+   * BITBUCKET_CLONE_DIR unless env sets it.
+   */
   cloneDir?: string;
   signal?: AbortSignal;
   clock?: Clock;
@@ -26,7 +30,7 @@ export interface RunPipeOptions {
 
 /** Runs the pipe in-process exactly as src/index.ts does, capturing its output. */
 export async function runPipe(options: RunPipeOptions): Promise<PipeRun> {
-  const cloneDir = options.cloneDir ?? (await mkdtemp(join(tmpdir(), 'dmp-clone-')));
+  const cloneDir = options.cloneDir ?? (await temporaryCloneDir());
   const stdout = new CaptureStream();
   const outcome = await main({
     env: { BITBUCKET_CLONE_DIR: cloneDir, ...options.env },
@@ -40,6 +44,19 @@ export async function runPipe(options: RunPipeOptions): Promise<PipeRun> {
   stdout.write(formatVerdict(outcome.verdict, false));
   await new Promise((resolve) => setImmediate(resolve));
   return { exitCode: outcome.exitCode, output: stdout.text, lines: stdout.lines, cloneDir };
+}
+
+const createdDirs: string[] = [];
+
+async function temporaryCloneDir(): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'dmp-clone-'));
+  if (createdDirs.length === 0) {
+    process.once('exit', () => {
+      for (const d of createdDirs) rmSync(d, { recursive: true, force: true });
+    });
+  }
+  createdDirs.push(dir);
+  return dir;
 }
 
 /** A transport that fails the test if anything tries to send a request. */

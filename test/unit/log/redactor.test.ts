@@ -38,12 +38,14 @@ describe('Redactor', () => {
     const input = {
       headers: { Authorization: 'Bearer zzz', 'content-type': 'json' },
       form: { subject_token: 'x', client_secret: 'y', subject_token_type: 'jwt' },
+      identity: { subject_token_expires_at: '2026-11-29T12:00:00Z', access_token: 'z' },
       idempotency_token: 'abc',
       nested: [{ note: 'has canary-secret-123 inside' }],
     };
     expect(redactor.redactDeep(input)).toEqual({
       headers: { Authorization: '***', 'content-type': 'json' },
       form: { subject_token: '***', client_secret: '***', subject_token_type: 'jwt' },
+      identity: { subject_token_expires_at: '2026-11-29T12:00:00Z', access_token: '***' },
       idempotency_token: 'abc',
       nested: [{ note: 'has *** inside' }],
     });
