@@ -11,6 +11,7 @@ import {
   waitPhrase,
 } from '../plan/action-schema-parts.js';
 import { specProblem } from '../plan/problems.js';
+import { jobRunSearch } from './jobs/orphans.js';
 import { describeResolvedJob, isJobRunPreparation, prepareJobRun } from './jobs/prepare-job-run.js';
 import { runAndWait } from './jobs/run-and-wait.js';
 import { auditedRunNow, runNowBody, timeoutMsOf } from './jobs/run-now-body.js';
@@ -178,11 +179,13 @@ async function runRunJob(spec: RunJobSpec, ctx: ActionContext): Promise<ActionOu
       operation: 'jobs.run-now',
       target: `job:${job.jobId}`,
       request: auditedRunNow(body),
-      send: async (signal) => (await runNow(ctx.api, body, { signal })).run_id,
+      send: async (signal, token) =>
+        (await runNow(ctx.api, { ...body, idempotency_token: token }, { signal })).run_id,
     },
     wait: spec.wait !== false,
     timeoutMs: timeoutMsOf(spec.timeout, ctx.settings.waitTimeoutMs),
     prediction: prepared.prediction,
+    orphans: jobRunSearch(ctx, body),
   });
 }
 

@@ -17,6 +17,8 @@ import {
   type GitSource,
   type SubmitTask,
 } from '../plan/submit-body-schema.js';
+import { markedRunName, orphanMarker } from './jobs/orphan-marker.js';
+import { submitRunSearch } from './jobs/orphans.js';
 import { isSubmitPreparation, prepareSubmit } from './jobs/prepare-submit.js';
 import { runAndWait } from './jobs/run-and-wait.js';
 import type { ActionContext, ActionDefinition, ActionOutputs } from './types.js';
@@ -167,18 +169,26 @@ async function runSubmitRun(spec: SubmitRunSpec, ctx: ActionContext): Promise<Ac
   const prepared = isSubmitPreparation(ctx.resolved)
     ? ctx.resolved
     : await prepareSubmit(ctx, spec, validateMergedBody);
-  const body = { ...prepared.body, idempotency_token: ctx.idempotencyToken };
-  const name = typeof body.run_name === 'string' ? body.run_name : 'Untitled';
+  const name = typeof prepared.body.run_name === 'string' ? prepared.body.run_name : 'Untitled';
+  // The marker in the run name lets a re-run of this step find the run (ON_ORPHAN).
+  const marker = orphanMarker(ctx.bitbucket, ctx.action);
+  const body: SubmitRunRequest = {
+    ...prepared.body,
+    ...(marker === undefined ? {} : { run_name: markedRunName(name, marker) }),
+    idempotency_token: ctx.idempotencyToken,
+  };
   return runAndWait(ctx, {
     subject: `one-time run "${name}"`,
     trigger: {
       operation: 'jobs.runs.submit',
       target: `run-name:${name}`,
       request: auditedSubmit(body),
-      send: async (signal) => (await submitRunCall(ctx.api, body, { signal })).run_id,
+      send: async (signal, token) =>
+        (await submitRunCall(ctx.api, { ...body, idempotency_token: token }, { signal })).run_id,
     },
     wait: spec.wait !== false,
     timeoutMs: prepared.timeoutMs,
+    orphans: marker === undefined ? undefined : submitRunSearch(marker),
   });
 }
 

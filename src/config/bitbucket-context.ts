@@ -17,6 +17,7 @@ export const BITBUCKET_VARIABLES = {
   buildNumber: 'BITBUCKET_BUILD_NUMBER',
   pipelineUuid: 'BITBUCKET_PIPELINE_UUID',
   stepUuid: 'BITBUCKET_STEP_UUID',
+  stepRunNumber: 'BITBUCKET_STEP_RUN_NUMBER',
   deploymentEnvironment: 'BITBUCKET_DEPLOYMENT_ENVIRONMENT',
   deploymentEnvironmentUuid: 'BITBUCKET_DEPLOYMENT_ENVIRONMENT_UUID',
   prId: 'BITBUCKET_PR_ID',

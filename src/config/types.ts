@@ -14,6 +14,8 @@ export interface BitbucketContext {
   buildNumber?: string;
   pipelineUuid?: string;
   stepUuid?: string;
+  /** `BITBUCKET_STEP_RUN_NUMBER`: 1 for a step's first attempt, higher for re-runs of it. */
+  stepRunNumber?: string;
   deploymentEnvironment?: string;
   deploymentEnvironmentUuid?: string;
   prId?: string;

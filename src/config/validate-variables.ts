@@ -1,4 +1,5 @@
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import { Ajv, _, type ErrorObject, type FormatDefinition, type ValidateFunction } from 'ajv';
+import { createVariablesValidator } from '../generated/variables-validator.js';
 import { parseHost } from './host.js';
 import {
   parseBoolean,
@@ -11,7 +12,6 @@ import {
 import {
   PLAN_SOURCE_VARIABLES,
   VARIABLE_NAMES,
-  VARIABLES_SCHEMA,
   isVariableName,
   variableSchema,
   type VariableFormat,
@@ -36,24 +36,38 @@ export type VariablesOutcome =
 /** Unknown variable names that look like typos of a pipe variable, by the variable they miss. */
 export type TypoIndex = ReadonlyMap<VariableName, string>;
 
+/** The ajv formats of the variables schema, by name: each is its parser's verdict. */
+export const VARIABLE_FORMATS: Readonly<Record<VariableFormat, FormatDefinition<string>>> =
+  Object.fromEntries(
+    Object.entries(FORMAT_PARSERS).map(([name, parse]) => [
+      name,
+      { type: 'string', validate: (text: string) => parse(text).ok },
+    ]),
+  ) as Record<VariableFormat, FormatDefinition<string>>;
+
 let compiled: ValidateFunction | undefined;
 
-/** Returns a new Ajv instance that knows the variables schema's formats and annotations. */
-export function createVariablesAjv(options: { validateSchema?: boolean } = {}): Ajv {
+/**
+ * Returns a new Ajv instance that knows the variables schema's formats and annotations. With
+ * `standalone`, it emits code for scripts/gen-validators.mjs, which precompiles the schema into
+ * src/generated/ at build time so that no ajv compiler loads when the pipe starts; the emitted
+ * code reads the formats from a `formats` parameter (VARIABLE_FORMATS at run time).
+ */
+export function createVariablesAjv(
+  options: { validateSchema?: boolean; standalone?: boolean } = {},
+): Ajv {
   const ajv = new Ajv({
     allErrors: true,
     useDefaults: true,
     // `required` inside oneOf names properties declared at the root, which strict mode flags.
     strictRequired: false,
-    // The schema is checked against the draft-07 meta-schema by a unit test; doing it on every
-    // start would double the compile time. The validator runs once, so optimising it is waste.
+    // The schema is checked against the draft-07 meta-schema by a unit test and by the
+    // generator; the validator runs once per process, so optimising its code is waste.
     validateSchema: options.validateSchema ?? false,
-    code: { optimize: false },
+    code: options.standalone ? { optimize: false, source: true, lines: true, formats: _`formats` } : { optimize: false },
   });
   ajv.addKeyword({ keyword: 'x-secret', schemaType: 'boolean' });
-  for (const [name, parse] of Object.entries(FORMAT_PARSERS)) {
-    ajv.addFormat(name, { type: 'string', validate: (text: string) => parse(text).ok });
-  }
+  for (const [name, format] of Object.entries(VARIABLE_FORMATS)) ajv.addFormat(name, format);
   return ajv;
 }
 
@@ -66,7 +80,8 @@ export function validateVariables(
   input: Readonly<Partial<Record<VariableName, string>>>,
   typos: TypoIndex = new Map(),
 ): VariablesOutcome {
-  compiled ??= createVariablesAjv().compile(VARIABLES_SCHEMA);
+  // Precompiled from VARIABLES_SCHEMA by scripts/gen-validators.mjs (a test keeps it fresh).
+  compiled ??= createVariablesValidator(VARIABLE_FORMATS);
   const data: Record<string, string> = { ...input };
   if (compiled(data)) return { ok: true, values: data };
   const problems = (compiled.errors ?? []).flatMap((error) => describeError(error, data, typos));

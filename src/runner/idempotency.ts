@@ -7,12 +7,16 @@ export function idempotencyTokens(bitbucket: BitbucketContext): {
   tokenFor(action: PlannedAction): string;
   warning?: string;
 } {
-  const { pipelineUuid, stepUuid } = bitbucket;
+  const { pipelineUuid, stepUuid, stepRunNumber } = bitbucket;
+  // A re-run of a step may keep its step UUID: without the attempt number its token would hand
+  // back the previous attempt's (perhaps failed) run instead of running the job again. First
+  // attempts keep the plain pipeline + step derivation of DESIGN §7.5.
+  const attempt = stepRunNumber !== undefined && stepRunNumber !== '1' ? `\nattempt:${stepRunNumber}` : '';
   // Without a pipeline UUID (a local run) a retried process must not reuse another's runs.
   const scope =
     pipelineUuid === undefined
       ? `local:${randomBytes(16).toString('hex')}`
-      : `${pipelineUuid}\n${stepUuid ?? ''}`;
+      : `${pipelineUuid}\n${stepUuid ?? ''}${attempt}`;
   const tokenFor = (action: PlannedAction): string =>
     createHash('sha256')
       .update(`${scope}\n${action.id ?? `#${action.index}`}`)

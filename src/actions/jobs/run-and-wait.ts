@@ -9,10 +9,11 @@ import { PipeError, toPipeError } from '../../errors.js';
 import type { ActionContext, ActionOutputs } from '../types.js';
 import { cancelAndSettle, type CancelOutcome } from './cancel-run.js';
 import { explainFailure } from './explain-failure.js';
+import { startOrReconnect, type OrphanSearch } from './orphans.js';
 import type { DurationPrediction } from './poll-schedule.js';
 import { isSuccess, resultStateOf } from './run-state.js';
 import { collectTaskOutputs } from './task-outputs.js';
-import { triggerRun, type TriggerRequest } from './trigger.js';
+import type { TriggerRequest } from './trigger.js';
 import { waitForRun, type WaitOutcome } from './wait-for-run.js';
 
 export interface RunRequest {
@@ -22,18 +23,22 @@ export interface RunRequest {
   wait: boolean;
   timeoutMs: number;
   prediction?: DurationPrediction | undefined;
+  /** How to find a run a stopped predecessor started for this action (ON_ORPHAN). */
+  orphans?: OrphanSearch | undefined;
 }
 
 /**
  * Returns the run's outputs: run_id and run_page_url, and after waiting result_state and
- * task_outputs.
+ * task_outputs; `reconnected: true` when the run is a stopped predecessor's.
  * @throws PipeError ERR_RUN_FAILED | ERR_TIMEOUT | ERR_CANCELLED (with outputs), or an API
- *   error of the trigger
+ *   error of the trigger (ERR_API too when ON_ORPHAN=cancel cannot cancel a predecessor's run)
  */
 export async function runAndWait(ctx: ActionContext, request: RunRequest): Promise<ActionOutputs> {
-  const runId = await triggerRun(ctx, request.trigger);
-  const outputs: ActionOutputs = { run_id: runId };
-  ctx.log.info(`started ${request.subject}: run ${runId}`);
+  const { runId, isReconnected } = await startOrReconnect(ctx, request.trigger, request.orphans);
+  const outputs: ActionOutputs = isReconnected
+    ? { run_id: runId, reconnected: true }
+    : { run_id: runId };
+  ctx.log.info(`${isReconnected ? 'reconnected to' : 'started'} ${request.subject}: run ${runId}`);
   let run: Run;
   try {
     run = await getRun(ctx.api, runId, { signal: ctx.signal });
