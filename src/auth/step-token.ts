@@ -36,6 +36,8 @@ const STRING_CLAIMS = [
 const OIDC_HINT =
   'check that the step has `oidc: true` and that BITBUCKET_STEP_OIDC_TOKEN is passed to the pipe unchanged';
 
+const MAX_EPOCH_SECONDS = 8.64e12;
+
 /**
  * Returns the policy-relevant claims of the step token, decoded without verifying the
  * signature (Databricks verifies it; the pipe only needs the claims to explain a refusal).
@@ -53,12 +55,14 @@ export function decodeStepToken(token: string, redactor: Redactor = defaultRedac
       hint: OIDC_HINT,
     });
   }
-  if (typeof payload['exp'] !== 'number' || !Number.isFinite(payload['exp'])) {
+  // Beyond ±8.64e12 s a Date cannot hold it: such a token is as broken as one without exp.
+  const exp = payload['exp'];
+  if (typeof exp !== 'number' || !Number.isFinite(exp) || Math.abs(exp) > MAX_EPOCH_SECONDS) {
     throw new PipeError('ERR_OIDC_TOKEN_INVALID', 'the step OIDC token has no numeric exp claim', {
       hint: OIDC_HINT,
     });
   }
-  const claims: StepTokenClaims = { exp: payload['exp'] };
+  const claims: StepTokenClaims = { exp };
   for (const name of STRING_CLAIMS) {
     const value = payload[name];
     if (typeof value === 'string') claims[name] = value;

@@ -14,6 +14,8 @@ export function closestMatch<T extends string>(
   let best: T | undefined;
   let bestDistance = limit + 1;
   for (const candidate of candidates) {
+    // Lengths further apart than the limit cannot be close: skip the quadratic distance.
+    if (Math.abs(word.length - candidate.length) > limit) continue;
     const distance = editDistance(word.toLowerCase(), candidate.toLowerCase());
     if (distance < bestDistance) {
       best = candidate;

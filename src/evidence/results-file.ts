@@ -4,6 +4,7 @@
  */
 import { isAbsolute, resolve } from 'node:path';
 import type { Clock } from '../clock.js';
+import { parsePath } from '../config/parsers.js';
 import { PipeError } from '../errors.js';
 import type { Logger } from '../log/logger.js';
 import { redactor as defaultRedactor, type Redactor } from '../log/redactor.js';
@@ -76,7 +77,8 @@ export function resultsPathsFromEnv(
   const cloneDir = cloneEnv && isAbsolute(cloneEnv) ? cloneEnv : cwd;
   const fallbackPath = defaultResultsPath(cloneDir);
   const raw = env['RESULTS_FILE']?.trim();
-  const usable = raw !== undefined && raw !== '' && !raw.includes('\0') && !raw.endsWith('/');
+  // The same rule the variable itself is checked with, so a refused RESULTS_FILE is never used.
+  const usable = raw !== undefined && raw !== '' && parsePath(raw).ok && !raw.endsWith('/');
   return { path: usable ? resolve(cloneDir, raw) : fallbackPath, fallbackPath };
 }
 

@@ -1,7 +1,7 @@
-import { isAbsolute, relative, resolve } from 'node:path';
 import { LineCounter, parseDocument } from 'yaml';
 import type { PlanSource } from '../config/types.js';
 import { PipeError } from '../errors.js';
+import { resolveInCloneDir } from '../util/clone-dir-path.js';
 import { planInvalid, type PlanProblem } from './problems.js';
 import { PlanSourceMap } from './source-map.js';
 
@@ -36,15 +36,17 @@ export function planSourceLabel(source: PlanSource): string {
  */
 export async function loadPlanText(source: PlanSource, deps: LoadPlanDeps): Promise<string> {
   if (source.kind === 'inline') return checkSize(source.text, 'ACTIONS');
-  const fullPath = resolve(deps.cloneDir, source.path);
-  const fromClone = relative(deps.cloneDir, fullPath);
-  if (fromClone.startsWith('..') || isAbsolute(fromClone)) {
+  const resolved = await resolveInCloneDir(deps.cloneDir, source.path);
+  if (!resolved.ok && resolved.problem !== 'missing') {
+    const how = resolved.problem === 'outside' ? 'is outside' : 'links to a file outside';
     throw new PipeError(
       'ERR_PLAN_INVALID',
-      `ACTIONS_FILE ${source.displayPath} is outside the clone dir ${deps.cloneDir}`,
+      `ACTIONS_FILE ${source.displayPath} ${how} the clone dir ${deps.cloneDir}`,
       { hint: 'give ACTIONS_FILE as a path inside the repository, e.g. .databricks/release.yml' },
     );
   }
+  // A path that does not resolve is read as written, so the read reports why it is missing.
+  const fullPath = resolved.path;
   try {
     return checkSize(await deps.readFile(fullPath), `ACTIONS_FILE ${source.displayPath}`);
   } catch (error) {

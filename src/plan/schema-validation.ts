@@ -1,23 +1,38 @@
 import { performance } from 'node:perf_hooks';
-import { Ajv, type ValidateFunction } from 'ajv';
+import { Ajv, _, type FormatDefinition, type ValidateFunction } from 'ajv';
 import { getAction } from '../actions/registry.js';
+import { ACTION_VALIDATORS } from '../generated/action-validators.js';
 import { DURATION_FORMAT, EXPECTED_KEYWORD, parseDurationMs } from './action-schema-parts.js';
 import { describeAjvErrors, type BodyProblem } from './ajv-messages.js';
 import { parseSpecProblem } from './problems.js';
 import type { ActionType } from './types.js';
 
-/** How long compiling one action type's schema took, for DEBUG timing lines. */
+/** How long instantiating one action type's precompiled validator took, for DEBUG timing lines. */
 export interface SchemaCompileTiming {
   type: ActionType;
   ms: number;
 }
 
-let sharedAjv: Ajv | undefined;
+/** The ajv formats of the action schemas, by name. */
+export const ACTION_FORMATS: Readonly<Record<string, FormatDefinition<string>>> = {
+  [DURATION_FORMAT]: {
+    type: 'string',
+    validate: (text: string) => parseDurationMs(text) !== undefined,
+  },
+};
+
 const validators = new Map<ActionType, ValidateFunction>();
 const timings: SchemaCompileTiming[] = [];
 
-/** Returns a new Ajv instance that knows the action schemas' formats and annotations. */
-export function createActionAjv(options: { validateSchema?: boolean } = {}): Ajv {
+/**
+ * Returns a new Ajv instance that knows the action schemas' formats and annotations. With
+ * `standalone`, it emits code for scripts/gen-validators.mjs, which precompiles every action
+ * schema into src/generated/ at build time so that no ajv compiler loads when the pipe runs;
+ * the emitted code reads the formats from a `formats` parameter (ACTION_FORMATS at run time).
+ */
+export function createActionAjv(
+  options: { validateSchema?: boolean; standalone?: boolean } = {},
+): Ajv {
   const ajv = new Ajv({
     allErrors: true,
     // Defaults (wait: true, …) are filled in, and YAML scalars coerced to the declared type:
@@ -30,23 +45,24 @@ export function createActionAjv(options: { validateSchema?: boolean } = {}): Ajv
     // Checked against the meta-schema by a unit test, not on every start; the validators run
     // a handful of times per process, so optimising their code would cost more than it saves.
     validateSchema: options.validateSchema ?? false,
-    code: { optimize: false },
+    code: options.standalone
+      ? { optimize: false, source: true, lines: true, formats: _`formats` }
+      : { optimize: false },
   });
   ajv.addKeyword({ keyword: EXPECTED_KEYWORD, schemaType: 'string' });
-  ajv.addFormat(DURATION_FORMAT, {
-    type: 'string',
-    validate: (text: string) => parseDurationMs(text) !== undefined,
-  });
+  for (const [name, format] of Object.entries(ACTION_FORMATS)) ajv.addFormat(name, format);
   return ajv;
 }
 
-/** Returns the compiled validator of an action type, compiling it on first use only. */
+/**
+ * Returns the validator of an action type, instantiated on first use only. It is precompiled
+ * from the type's schema by scripts/gen-validators.mjs (a unit test keeps it fresh).
+ */
 export function validatorFor(type: ActionType): ValidateFunction {
   const cached = validators.get(type);
   if (cached) return cached;
-  sharedAjv ??= createActionAjv();
   const started = performance.now();
-  const validate = sharedAjv.compile(getAction(type).schema);
+  const validate = ACTION_VALIDATORS[type](ACTION_FORMATS);
   timings.push({ type, ms: performance.now() - started });
   validators.set(type, validate);
   return validate;
@@ -71,12 +87,30 @@ export function checkActionBody(
   const problems = validate(body) ? [] : describeAjvErrors(validate.errors ?? [], allowTemplates);
   const definition = getAction(type);
   if (definition.validate && isMapping(body)) {
-    for (const line of definition.validate(body)) {
+    for (const line of runRules(definition.validate, body, problems.length > 0)) {
       const { path, message } = parseSpecProblem(line);
       problems.push({ path, message });
     }
   }
   return problems;
+}
+
+/**
+ * Returns an action's own rule problems. The rules assume the schema's shapes (a list is a
+ * list); when the schema already found a shape wrong they still run, so every problem is
+ * reported at once, but a rule tripping over the wrong shape adds nothing to what the schema said.
+ */
+function runRules(
+  rules: (body: Record<string, unknown>) => string[],
+  body: Record<string, unknown>,
+  hasShapeProblems: boolean,
+): string[] {
+  if (!hasShapeProblems) return rules(body);
+  try {
+    return rules(body);
+  } catch {
+    return [];
+  }
 }
 
 function isMapping(value: unknown): value is Record<string, unknown> {

@@ -74,11 +74,18 @@ class TemplateChecker {
         );
         return;
       }
+      // The same mistake repeated in one value is one problem to fix, not thousands to print.
+      const seen = new Set<string>();
       for (const match of scanTemplates(value)) {
         const message = match.error ?? this.checkRef(match.ref as TemplateRef, action);
-        if (message !== undefined)
+        if (message !== undefined && !seen.has(message)) {
+          seen.add(message);
           this.report(path, this.templatePosition(path, value, match), message);
-        else if (match.ref?.kind === 'output' && !deps.includes(match.ref.id))
+        } else if (
+          message === undefined &&
+          match.ref?.kind === 'output' &&
+          !deps.includes(match.ref.id)
+        )
           deps.push(match.ref.id);
       }
     });

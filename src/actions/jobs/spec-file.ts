@@ -3,8 +3,8 @@
  * directory only. A plan is code from the repository, but it must not turn the pipe into a
  * reader of the runner's files (`../../etc/passwd`), symlinks included.
  */
-import { readFile, realpath, stat } from 'node:fs/promises';
-import { isAbsolute, relative, resolve, sep } from 'node:path';
+import { readFile, stat } from 'node:fs/promises';
+import { resolveInCloneDir } from '../../util/clone-dir-path.js';
 import { parseDocument } from 'yaml';
 import { PipeError } from '../../errors.js';
 
@@ -20,16 +20,9 @@ export async function readSpecFile(
   cloneDir: string,
   specFile: string,
 ): Promise<Record<string, unknown>> {
-  const root = await realpath(cloneDir).catch(() => resolve(cloneDir));
-  const path = resolve(root, specFile);
-  if (!isInside(root, path)) throw invalid(specFile, 'is outside the clone directory');
-  let real: string;
-  try {
-    real = await realpath(path);
-  } catch {
-    throw invalid(specFile, `does not exist (looked for ${path})`);
-  }
-  if (!isInside(root, real)) throw invalid(specFile, 'links to a file outside the clone directory');
+  const resolved = await resolveInCloneDir(cloneDir, specFile);
+  if (!resolved.ok) throw invalid(specFile, PROBLEMS[resolved.problem](resolved.path));
+  const real = resolved.path;
   const info = await stat(real);
   if (!info.isFile()) throw invalid(specFile, 'is not a file');
   if (info.size > MAX_SPEC_FILE_BYTES) {
@@ -59,10 +52,11 @@ export function parseSpec(specFile: string, text: string): Record<string, unknow
   return value as Record<string, unknown>;
 }
 
-function isInside(root: string, path: string): boolean {
-  const rel = relative(root, path);
-  return rel !== '' && rel !== '..' && !rel.startsWith(`..${sep}`) && !isAbsolute(rel);
-}
+const PROBLEMS = {
+  outside: () => 'is outside the clone directory',
+  'links-outside': () => 'links to a file outside the clone directory',
+  missing: (path: string) => `does not exist (looked for ${path})`,
+} as const;
 
 function invalid(specFile: string, problem: string): PipeError {
   return new PipeError('ERR_PLAN_INVALID', `spec_file "${specFile}" ${problem}`, { hint: HINT });

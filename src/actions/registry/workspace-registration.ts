@@ -88,9 +88,14 @@ export function isAmbiguousFailure(error: unknown): boolean {
   return status === undefined || status >= 500;
 }
 
+// After an ambiguous failure that created nothing, create again (DESIGN §7.4), this often.
+const MAX_CREATE_ATTEMPTS = 3;
+const CREATE_RETRY_DELAY_MS = 2_000;
+
 /**
  * Returns the new version — or the one an ambiguous failure created after all. Never retried
- * blindly: after a failure that may have been processed, it looks for the version first.
+ * blindly: after a failure that may have been processed it looks for the version first, and
+ * creates again only when none exists and this step's tags would recognise a duplicate.
  * @throws PipeError from model-versions/create when no version turned up
  */
 export async function createVersion(
@@ -105,25 +110,35 @@ export async function createVersion(
     ...(reg.description === undefined ? {} : { description: reg.description }),
     tags: toTagList({ ...reg.tags, ...reg.keyTags }),
   };
-  try {
-    return await audited(
-      ctx,
-      {
-        operation: 'mlflow.model-versions.create',
-        target: `model:${reg.name}`,
-        request: { source: reg.source, run_id: reg.runId },
-      },
-      () => ml.createModelVersion(request),
-      (v) => ({ version: v.version }),
-    );
-  } catch (error) {
-    if (!isAmbiguousFailure(error)) throw error;
-    const existing = await findRegisteredVersion(ml, reg);
-    if (!existing) throw error;
-    ctx.log.warn(
-      `model-versions/create failed ambiguously, but version ${existing.version} was created: using it`,
-    );
-    return existing;
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await audited(
+        ctx,
+        {
+          operation: 'mlflow.model-versions.create',
+          target: `model:${reg.name}`,
+          request: { source: reg.source, run_id: reg.runId },
+        },
+        () => ml.createModelVersion(request),
+        (v) => ({ version: v.version }),
+      );
+    } catch (error) {
+      if (!isAmbiguousFailure(error)) throw error;
+      const existing = await findRegisteredVersion(ml, reg);
+      if (existing) {
+        ctx.log.warn(
+          `model-versions/create failed ambiguously, but version ${existing.version} was created: using it`,
+        );
+        return existing;
+      }
+      // Only a version this step can recognise as its own makes a second create safe.
+      const canLook = Object.keys(reg.keyTags).length > 0;
+      if (!canLook || attempt >= MAX_CREATE_ATTEMPTS || ctx.signal.aborted) throw error;
+      ctx.log.warn(
+        `model-versions/create failed (${(error as Error).message}) and created no version: trying again`,
+      );
+      await ctx.clock.sleep(CREATE_RETRY_DELAY_MS * attempt, ctx.signal);
+    }
   }
 }
 

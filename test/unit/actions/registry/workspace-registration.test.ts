@@ -150,40 +150,77 @@ describe('createVersion', () => {
       error: apiError(502),
       existing: [version('5', KEY)],
       outcome: '5',
+      creates: 1,
+      searches: 1,
     },
     {
-      name: 'an ambiguous failure that did not',
+      name: 'ambiguous failures that never created it',
       error: apiError(502),
       existing: [],
       outcome: 'throws',
+      creates: 3,
+      searches: 3,
     },
     {
       name: 'a clear refusal (no look)',
       error: apiError(400, 'INVALID_PARAMETER_VALUE'),
       existing: [version('5', KEY)],
       outcome: 'throws',
+      creates: 1,
+      searches: 0,
     },
-  ])('after $name: never creates again', async ({ error, existing, outcome }) => {
+  ])('after $name: looks before ever creating again', async (row) => {
     let creates = 0;
     let searches = 0;
     const ctx = testContext();
     const ml = fakeMlflow({
       createModelVersion: () => {
         creates += 1;
-        return Promise.reject(error);
+        return Promise.reject(row.error);
       },
       searchModelVersions: () => {
         searches += 1;
-        return Promise.resolve({ model_versions: existing });
+        return Promise.resolve({ model_versions: row.existing });
       },
     });
     const result = await createVersion(ctx, ml, REG).then(
       (v) => v.version,
       () => 'throws',
     );
-    expect(result).toBe(outcome);
+    expect(result).toBe(row.outcome);
+    expect({ creates, searches }).toEqual({ creates: row.creates, searches: row.searches });
+    expect(ctx.events.map((e) => e.result)).toEqual(Array<string>(row.creates).fill('failed'));
+  });
+
+  it('creates once more when the ambiguous failure created nothing', async () => {
+    let creates = 0;
+    const ctx = testContext();
+    const ml = fakeMlflow({
+      createModelVersion: () => {
+        creates += 1;
+        return creates === 1
+          ? Promise.reject(apiError(503))
+          : Promise.resolve(version('1', KEY, 'PENDING_REGISTRATION'));
+      },
+      searchModelVersions: () => Promise.resolve({ model_versions: [] }),
+    });
+    expect((await createVersion(ctx, ml, REG)).version).toBe('1');
+    expect(creates).toBe(2);
+    expect(ctx.events.map((e) => e.result)).toEqual(['failed', 'succeeded']);
+  });
+
+  it('never creates twice without tags that would recognise its own version', async () => {
+    let creates = 0;
+    const ctx = testContext();
+    const ml = fakeMlflow({
+      createModelVersion: () => {
+        creates += 1;
+        return Promise.reject(apiError(503));
+      },
+    });
+    await expect(createVersion(ctx, ml, { ...REG, keyTags: {} })).rejects.toMatchObject({
+      code: 'ERR_API',
+    });
     expect(creates).toBe(1);
-    expect(searches).toBe(error.api?.status === 400 ? 0 : 1);
-    expect(ctx.events.map((e) => e.result)).toEqual(['failed']);
   });
 });
