@@ -36,10 +36,10 @@ describe('nextPollDelayMs', () => {
     { name: 'predicted: starts at 1 s', elapsed: 0, prediction: tenMinutes, want: 1 * S },
     { name: 'predicted: doubles early on', elapsed: 4 * S, prediction: tenMinutes, want: 4 * S },
     {
-      name: 'predicted: quiet, 15 % of 10 min',
+      name: 'predicted: quiet, 25 % of 10 min (capped at 2 min)',
       elapsed: 200 * S,
       prediction: tenMinutes,
-      want: 90 * S,
+      want: 120 * S,
     },
     {
       name: 'predicted: quiet gap capped at 2 min',
@@ -54,10 +54,10 @@ describe('nextPollDelayMs', () => {
       want: 37 * S,
     },
     {
-      name: 'predicted: close look in the window',
+      name: 'predicted: close look in the window, 1 % of the typical duration',
       elapsed: 598 * S,
       prediction: tenMinutes,
-      want: 2 * S,
+      want: 6 * S,
     },
     {
       name: 'predicted: just past the window',
@@ -74,15 +74,15 @@ describe('nextPollDelayMs', () => {
     },
     {
       name: 'spread: sparser at the window edge',
-      elapsed: 560 * S,
+      elapsed: 662 * S,
       prediction: spread,
-      want: 4 * S,
+      want: 6.2 * S,
     },
     {
       name: 'spread: closest at the typical end',
       elapsed: 600 * S,
       prediction: spread,
-      want: 2 * S,
+      want: 6 * S,
     },
   ])('$name', ({ elapsed, prediction, want }) => {
     expect(nextPollDelayMs(elapsed, prediction)).toBe(want);
@@ -217,9 +217,9 @@ describe('what waiting costs, against the official SDKs (min(attempt, 10) s + ji
   );
 
   it.each(rows.filter((r) => r.ms >= 10 * MIN))(
-    '$name: with recent runs varying ±5 %, ≥ 2× fewer requests, median notice no worse',
+    '$name: with recent runs varying ±5 %, ≥ 3× fewer requests, median notice no worse',
     (row) => {
-      expect((row.steady.medianRequests + 1) * 2).toBeLessThanOrEqual(row.sdk.medianRequests);
+      expect((row.steady.medianRequests + 1) * 3).toBeLessThanOrEqual(row.sdk.medianRequests);
       expect(row.steady.medianMs).toBeLessThanOrEqual(row.sdk.medianMs);
     },
   );

@@ -73,8 +73,9 @@ describe('waitForRun', () => {
       prediction,
     });
     expect(outcome.kind).toBe('ended');
-    expect(api.calls('runs/get').length).toBeLessThanOrEqual(18);
-    expect(clock.now() - started - 10 * MIN).toBeLessThanOrEqual(2 * S);
+    expect(api.calls('runs/get').length).toBeLessThanOrEqual(16);
+    // Still sooner than the official SDKs' median (about 5 s at this length).
+    expect(clock.now() - started - 10 * MIN).toBeLessThanOrEqual(4 * S);
   });
 
   it('restarts the schedule when the run leaves the queue, so the prediction counts from there', async () => {
