@@ -4,8 +4,12 @@ import { cancellationError } from './api-error.js';
 
 /** Client-side request rate the Databricks SDKs default to (`DATABRICKS_RATE_LIMIT`). */
 export const DEFAULT_REQUESTS_PER_SECOND = 15;
-/** Requests that may go at once after a quiet spell (a parallel group's first calls). */
-export const DEFAULT_BURST = 3;
+/**
+ * Requests that may go at once after a quiet spell. 1 keeps every 1-second window at or under
+ * the rate (a larger burst lets a window hold rate + burst − 1); spacing a parallel group's
+ * first calls 67 ms apart costs nothing a user would notice.
+ */
+export const DEFAULT_BURST = 1;
 
 /** One token bucket shared by every request of the process, parallel actions included. */
 export interface RateLimiter {

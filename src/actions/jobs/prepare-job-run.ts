@@ -5,10 +5,11 @@
  */
 import { formatDuration } from '../../config/parsers.js';
 import { listRuns } from '../../databricks/jobs.js';
+import type { ApiClient } from '../../databricks/types.js';
 import { isPipeError } from '../../errors.js';
 import type { ActionContext } from '../types.js';
 import { predictDuration, type DurationPrediction } from './poll-schedule.js';
-import { resolveJob, type ResolvedJob } from './resolve-job.js';
+import { memoFor, resolveJob, type ResolvedJob } from './resolve-job.js';
 
 /** What the preflight hands run_job's `run` through ctx.resolved. */
 export interface JobRunPreparation {
@@ -51,9 +52,13 @@ export async function prepareJobRun(
         'set a timeout on the job in Databricks',
     );
   }
-  const prediction = await predictFromHistory(ctx, job.jobId);
+  const prediction = await memoFor(histories, ctx.api, String(job.jobId), () =>
+    predictFromHistory(ctx, job.jobId),
+  );
   return prediction ? { kind: 'run_job', job, prediction } : { kind: 'run_job', job };
 }
+
+const histories = new WeakMap<ApiClient, Map<string, Promise<DurationPrediction | undefined>>>();
 
 /** One runs/list request; a failure only costs the prediction, never the action. */
 async function predictFromHistory(

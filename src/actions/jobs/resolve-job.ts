@@ -31,15 +31,34 @@ export function jobIdOf(job: string | number): number | undefined {
  * @throws PipeError ERR_NOT_FOUND when no job has this id or name; ERR_PLAN_UNRESOLVED when
  *   several jobs share the name (each listed with its id); API errors as they are
  */
-export async function resolveJob(
+export function resolveJob(
   api: ApiClient,
   job: string | number,
   signal?: AbortSignal,
 ): Promise<ResolvedJob> {
-  const jobId = jobIdOf(job);
-  return jobId === undefined
-    ? resolveByName(api, String(job), signal)
-    : resolveById(api, jobId, signal);
+  // One look-up per job and invocation: a parallel group of 100 runs of one job asks once.
+  return memoFor(resolvedJobs, api, String(job), () => {
+    const jobId = jobIdOf(job);
+    return jobId === undefined
+      ? resolveByName(api, String(job), signal)
+      : resolveById(api, jobId, signal);
+  });
+}
+
+const resolvedJobs = new WeakMap<ApiClient, Map<string, Promise<ResolvedJob>>>();
+
+/** Returns the memoised promise for `key` under `api` (one ApiClient per invocation). */
+export function memoFor<T>(
+  memo: WeakMap<ApiClient, Map<string, Promise<T>>>,
+  api: ApiClient,
+  key: string,
+  load: () => Promise<T>,
+): Promise<T> {
+  let byKey = memo.get(api);
+  if (!byKey) memo.set(api, (byKey = new Map<string, Promise<T>>()));
+  let value = byKey.get(key);
+  if (!value) byKey.set(key, (value = load()));
+  return value;
 }
 
 async function resolveById(

@@ -17,7 +17,7 @@ describe('createRateLimiter', () => {
       rate: undefined,
       burst: undefined,
       count: 100,
-      maxPerSecond: 17,
+      maxPerSecond: 15,
     },
     { name: '15/s, burst 1', rate: 15, burst: 1, count: 100, maxPerSecond: 15 },
     { name: '2/s, burst 1', rate: 2, burst: 1, count: 10, maxPerSecond: 2 },
