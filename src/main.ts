@@ -4,19 +4,22 @@
  */
 import { readFile } from 'node:fs/promises';
 import type { Writable } from 'node:stream';
-import { getAction } from './actions/registry.js';
 import type { Clock } from './clock.js';
 import type { Config } from './config/types.js';
 import { loadConfig } from './config/load-config.js';
 import type { HttpTransport } from './databricks/transport-types.js';
 import { exitCodeFor, type ExitCode } from './errors.js';
 import { createLogger, type Logger } from './log/logger.js';
-import { loadPlan } from './plan/build-plan.js';
 import type { Plan } from './plan/types.js';
-import { connect } from './run/connect.js';
 import type { Verdict } from './run/report.js';
-import { runDry, runForReal } from './run/execute.js';
 import { openEvidence, type Evidence } from './run/evidence.js';
+
+// The stages after validation load on first use (issue #9): a run that stops at invalid
+// variables never evaluates the plan parser, the actions, the auth modules or the HTTP client.
+const loadPlan = lazy(async () => (await import('./plan/build-plan.js')).loadPlan);
+const connect = lazy(async () => (await import('./run/connect.js')).connect);
+const runDry = lazy(async () => (await import('./run/execute.js')).runDry);
+const runForReal = lazy(async () => (await import('./run/execute.js')).runForReal);
 
 export interface MainOptions {
   /** A snapshot of the environment; nothing else reads it. */
@@ -47,7 +50,7 @@ export async function main(options: MainOptions): Promise<MainOutcome> {
     const config = readConfig(options, log);
     evidence.configured(config);
     const plan = await readPlan(config, log);
-    evidence.planned(plan, config.dryRun);
+    await evidence.planned(plan, config.dryRun);
     const connection = await connect({ config, clock: options.clock, log, signal: options.signal, ...seams(options) });
     evidence.authenticated(connection.tokens.identity);
     const run = { config, plan, connection, evidence, clock: options.clock, log, signal: options.signal };
@@ -75,6 +78,7 @@ async function readPlan(config: Config, log: Logger): Promise<Plan> {
     env: config.env,
     log,
   });
+  const { getAction } = await import('./actions/registry.js');
   log.debug(`plan has ${plan.actions.length} action(s): ${plan.actions.map((a) => getAction(a.type).type).join(', ')}`);
   return plan;
 }
@@ -88,6 +92,13 @@ function seams(options: MainOptions): { transport?: HttpTransport; azureAuthorit
     ...(options.transport === undefined ? {} : { transport: options.transport }),
     ...(options.azureAuthority === undefined ? {} : { azureAuthority: options.azureAuthority }),
   };
+}
+
+/** Returns `load()`'s async function, imported when first called. */
+function lazy<A extends unknown[], R>(
+  load: () => Promise<(...args: A) => Promise<R>>,
+): (...args: A) => Promise<R> {
+  return async (...args) => (await load())(...args);
 }
 
 export type { Evidence };

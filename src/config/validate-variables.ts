@@ -64,7 +64,9 @@ export function createVariablesAjv(
     // The schema is checked against the draft-07 meta-schema by a unit test and by the
     // generator; the validator runs once per process, so optimising its code is waste.
     validateSchema: options.validateSchema ?? false,
-    code: options.standalone ? { optimize: false, source: true, lines: true, formats: _`formats` } : { optimize: false },
+    code: options.standalone
+      ? { optimize: false, source: true, lines: true, formats: _`formats` }
+      : { optimize: false },
   });
   ajv.addKeyword({ keyword: 'x-secret', schemaType: 'boolean' });
   for (const [name, format] of Object.entries(VARIABLE_FORMATS)) ajv.addFormat(name, format);

@@ -87,7 +87,8 @@ export function checkActionBody(
   const problems = validate(body) ? [] : describeAjvErrors(validate.errors ?? [], allowTemplates);
   const definition = getAction(type);
   if (definition.validate && isMapping(body)) {
-    for (const line of runRules(definition.validate, body, problems.length > 0)) {
+    const rules = (spec: Record<string, unknown>): string[] => definition.validate?.(spec) ?? [];
+    for (const line of runRules(rules, body, problems.length > 0)) {
       const { path, message } = parseSpecProblem(line);
       problems.push({ path, message });
     }

@@ -2,11 +2,8 @@ import { createHash } from 'node:crypto';
 import type { IdentitySummary } from '../auth/types.js';
 import type { Clock } from '../clock.js';
 import type { Config } from '../config/types.js';
-import { getAction } from '../actions/registry.js';
 import type { ExitCode } from '../errors.js';
 import { createAuditLog, noopAuditLog, type AuditLog } from '../evidence/audit-log.js';
-import { publishCodeInsights } from '../evidence/code-insights.js';
-import { writeOutputs } from '../evidence/output-variables.js';
 import { runStatusFor } from '../evidence/results-document.js';
 import {
   createResultsWriter,
@@ -23,7 +20,8 @@ import { failureVerdict, successVerdict, type Verdict } from './report.js';
 /** What the orchestrator tells the evidence as the run goes; `finish` writes and prints. */
 export interface Evidence {
   configured(config: Config): void;
-  planned(plan: Plan, dryRun: boolean): void;
+  /** Async only because the action registry loads on first use (after validation, issue #9). */
+  planned(plan: Plan, dryRun: boolean): Promise<void>;
   authenticated(identity: IdentitySummary): void;
   /** The audit sink (a no-op one until configured, and for DRY_RUN). */
   readonly audit: AuditLog;
@@ -64,8 +62,9 @@ export function openEvidence(options: EvidenceOptions, log: Logger): Evidence {
       results.set({ workspace: value.host, dryRun: value.dryRun, ...(value.bitbucket.commit ? { commit: value.bitbucket.commit } : {}) });
       audit = createAuditLog(value.auditFile, { host: value.host, bitbucket: value.bitbucket, dryRun: value.dryRun }, { clock: options.clock });
     },
-    planned(value, dryRun) {
+    async planned(value, dryRun) {
       plan = value;
+      const { getAction } = await import('../actions/registry.js');
       actions = pendingResults(value.actions, dryRun ? 'planned' : 'skipped', (a) => getAction(a.type).describe(a.spec));
       results.setActions(actions);
     },
@@ -94,6 +93,7 @@ export function openEvidence(options: EvidenceOptions, log: Logger): Evidence {
       const written = await results.finish(error === undefined ? { exitCode } : { exitCode, error });
       if (written.written) log.info(`results written to ${written.path}`);
       if (config && ran && !config.dryRun) {
+        const { writeOutputs } = await import('../evidence/output-variables.js');
         await writeOutputs({
           results: actions,
           enabled: config.outputVariables,
@@ -105,6 +105,7 @@ export function openEvidence(options: EvidenceOptions, log: Logger): Evidence {
           log,
         });
         if (config.codeInsights) {
+          const { publishCodeInsights } = await import('../evidence/code-insights.js');
           await publishCodeInsights(
             {
               results: actions,

@@ -4,13 +4,15 @@
  * `timeout_seconds` always set, because Bitbucket kills a stopped step without warning and
  * only the workspace can then end the run.
  */
-import { Ajv, type ValidateFunction } from 'ajv';
+import type { ValidateFunction } from 'ajv';
 import { formatDuration } from '../../config/parsers.js';
 import type { SubmitRunRequest } from '../../databricks/jobs.js';
 import { PipeError } from '../../errors.js';
-import { EXPECTED_KEYWORD, parseDurationMs } from '../../plan/action-schema-parts.js';
+import { createSpecFileValidator } from '../../generated/action-validators.js';
+import { parseDurationMs } from '../../plan/action-schema-parts.js';
 import { describeAjvErrors } from '../../plan/ajv-messages.js';
 import { formatNodePath } from '../../plan/problems.js';
+import { ACTION_FORMATS } from '../../plan/schema-validation.js';
 import { SUBMIT_BODY_PROPERTIES } from '../../plan/submit-body-schema.js';
 import type { ActionContext } from '../types.js';
 import { autoGitSource } from './git-source.js';
@@ -31,7 +33,8 @@ export type SubmitSpec = {
   timeout?: string;
 } & Record<string, unknown>;
 
-const FILE_SCHEMA = {
+/** JSON Schema of a spec_file (a runs/submit body), precompiled by scripts/gen-validators.mjs. */
+export const SPEC_FILE_SCHEMA = {
   type: 'object',
   required: ['tasks'],
   additionalProperties: false,
@@ -91,7 +94,7 @@ async function readFileBody(
   specFile: string,
 ): Promise<Record<string, unknown>> {
   const body = await readSpecFile(ctx.settings.cloneDir, specFile);
-  fileValidator ??= compileFileValidator();
+  fileValidator ??= createSpecFileValidator(ACTION_FORMATS);
   if (!fileValidator(body)) {
     const problems = describeAjvErrors(fileValidator.errors ?? [], false);
     throw new PipeError(
@@ -120,20 +123,6 @@ function timeoutOf(ctx: ActionContext, timeout: string | undefined, fileSeconds:
     );
   }
   return fromPlan ?? fromFile ?? ctx.settings.waitTimeoutMs;
-}
-
-function compileFileValidator(): ValidateFunction {
-  // Options as the plan's own validator: YAML scalars are coerced (`epochs: 10` → "10").
-  const ajv = new Ajv({
-    allErrors: true,
-    coerceTypes: true,
-    useDefaults: true,
-    verbose: true,
-    allowUnionTypes: true,
-    validateSchema: false,
-  });
-  ajv.addKeyword({ keyword: EXPECTED_KEYWORD, schemaType: 'string' });
-  return ajv.compile(FILE_SCHEMA);
 }
 
 function pathOf(path: readonly string[]): string {

@@ -27,7 +27,6 @@ export const IMAGE_INPUTS = [
   'dist/package.json',
   'dist/pipe.js',
   'dist/pipe.js.map',
-  'dist/chunks/',
   'scripts/container-entry.mjs',
   'pipe.yml',
   'README.md',

@@ -73,7 +73,7 @@ describe('workspace registry against the emulator', () => {
     // It looked for a version this step created before creating again.
     const searches = ws.emu.findRequests({ method: 'GET', path: 'model-versions/search' });
     expect(searches).toHaveLength(2);
-    expect(ws.emu.ml.getModelVersion('churn', '2')).toBeUndefined();
+    expect(ws.emu.ml.getModelVersion('churn', 2)).toBeUndefined();
     expect(
       h.audit.filter((e) => e.operation === 'mlflow.model-versions.create').map((e) => e.result),
     ).toEqual(['failed', 'succeeded']);
