@@ -68,6 +68,9 @@ export interface NetworkOutcome {
 export function readNetworkConfig(env: EnvSnapshot, redactor: Redactor): NetworkOutcome {
   const network: NetworkConfig = {};
   const problems: string[] = [];
+  // Every proxy variable's password is a secret, used or not: an unused one must not leak
+  // through `{{ env.HTTPS_PROXY }}` or a log line either.
+  for (const name of PROXY_VARIABLES) registerProxyPassword(env[name], redactor);
   const proxyVariable = ['https_proxy', 'HTTPS_PROXY'].find((name) => env[name] !== undefined);
   if (proxyVariable !== undefined) {
     const proxy = (env[proxyVariable] as string).trim();
@@ -96,6 +99,20 @@ function checkProxy(proxy: string, redactor: Redactor): string | undefined {
     return `${shown} is not an http:// or https:// proxy URL; use e.g. ${PROXY_EXAMPLE}`;
   }
   return undefined;
+}
+
+const PROXY_VARIABLES = ['https_proxy', 'HTTPS_PROXY', 'http_proxy', 'HTTP_PROXY'];
+
+function registerProxyPassword(value: string | undefined, redactor: Redactor): void {
+  if (value === undefined) return;
+  const text = value.trim();
+  const withScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(text) ? text : `http://${text}`;
+  if (!URL.canParse(withScheme)) return;
+  const { password } = new URL(withScheme);
+  if (password !== '') {
+    redactor.register(password);
+    redactor.register(safeDecode(password));
+  }
 }
 
 function safeDecode(text: string): string {
