@@ -5,8 +5,11 @@ import { resolveInCloneDir } from '../util/clone-dir-path.js';
 import { planInvalid, type PlanProblem } from './problems.js';
 import { PlanSourceMap } from './source-map.js';
 
-/** Plans are a few kilobytes; a larger input is a mistake (a binary file, a log). */
-export const MAX_PLAN_BYTES = 1024 * 1024;
+/**
+ * Plans are a few kilobytes; a larger input is a mistake (a binary file, a log). The bound
+ * also caps the YAML parser's duplicate-key check, which is quadratic in a mapping's size.
+ */
+export const MAX_PLAN_BYTES = 256 * 1024;
 // Bounds alias expansion (a "billion laughs" document) when converting to plain values.
 const MAX_ALIAS_COUNT = 100;
 
@@ -88,7 +91,16 @@ function readFailure(displayPath: string, fullPath: string, error: unknown): Pip
  */
 export function parsePlanText(text: string, label: string): ParsedPlan {
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, merge: true });
+  let doc: ReturnType<typeof parseDocument>;
+  try {
+    doc = parseDocument(text, { lineCounter, prettyErrors: false, merge: true });
+  } catch (error) {
+    // Pathological nesting can overflow the parser's stack outside its own error list.
+    throw new PipeError('ERR_PLAN_INVALID', `${label} cannot be parsed as YAML`, {
+      details: [firstLine(error instanceof Error ? error.message : String(error))],
+      hint: 'a plan is a short YAML list of actions; check the file is the plan you meant',
+    });
+  }
   const sourceMap = new PlanSourceMap(doc, lineCounter, text);
   const problems: PlanProblem[] = doc.errors.map((e) => ({
     position: sourceMap.positionAt(e.pos[0]),
