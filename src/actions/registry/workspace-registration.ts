@@ -133,7 +133,17 @@ export async function createVersion(
       }
       // Only a version this step can recognise as its own makes a second create safe.
       const canLook = Object.keys(reg.keyTags).length > 0;
-      if (!canLook || attempt >= MAX_CREATE_ATTEMPTS || ctx.signal.aborted) throw error;
+      if (!canLook || ctx.signal.aborted) throw error;
+      if (attempt >= MAX_CREATE_ATTEMPTS) {
+        throw new PipeError(
+          'ERR_RETRIES_EXHAUSTED',
+          `model-versions/create failed ${attempt} times and created no version; last: ${(error as Error).message}`,
+          {
+            cause: error,
+            hint: 'the workspace is failing; retry the step later (it is safe: no duplicate version is made)',
+          },
+        );
+      }
       ctx.log.warn(
         `model-versions/create failed (${(error as Error).message}) and created no version: trying again`,
       );
