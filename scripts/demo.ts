@@ -8,28 +8,11 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { README_PLAN } from '../bench/economy-run.js';
 import { startEmulator, type Emulator } from '../emulator/index.js';
 
-const PLAN = `
-- id: train
-  run_job:
-    job: churn-training
-    job_parameters: { git_commit: "{{ bitbucket.commit }}" }
-    timeout: 10m
-- id: register
-  register_model:
-    name: ml_prod.churn.classifier
-    from_run:
-      experiment: /Shared/churn
-      filter: "tags.\`mlflow.source.git.commit\` = '{{ bitbucket.commit }}'"
-      order_by: "metrics.auc DESC"
-      artifact_path: model
-    timeout: 10m
-- set_alias:
-    name: ml_prod.churn.classifier
-    version: "{{ register.version }}"
-    alias: champion
-`;
+// The README's example plan; the request-economy benchmark runs the same one.
+const PLAN = README_PLAN;
 
 async function main(): Promise<number> {
   const emulator = await startEmulator();
