@@ -4,12 +4,12 @@
  * `node dist/pipe.js` (exactly what the image runs) with the variables a pipeline would pass.
  */
 import { spawn } from 'node:child_process';
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { README_PLAN } from '../bench/economy-run.js';
-import { startEmulator, type Emulator } from '../emulator/index.js';
+import { README_PLAN, readmePipelineEnv, seedReadmeWorkspace } from '../emulator/demo-scenario.js';
+import { startEmulator } from '../emulator/index.js';
 
 // The README's example plan; the request-economy benchmark runs the same one.
 const PLAN = README_PLAN;
@@ -18,9 +18,13 @@ async function main(): Promise<number> {
   const emulator = await startEmulator();
   try {
     const commit = randomBytes(20).toString('hex');
-    seedWorkspace(emulator, commit);
+    seedReadmeWorkspace(emulator, commit);
     const cloneDir = await mkdtemp(join(tmpdir(), 'databricks-ml-pipe-demo-'));
-    const env = await pipelineEnv(emulator, commit, cloneDir);
+    const env = {
+      PATH: process.env['PATH'],
+      ...(await readmePipelineEnv(emulator, commit, cloneDir)),
+      ...(process.env['FORCE_COLOR'] || process.stdout.isTTY ? { FORCE_COLOR: '1' } : {}),
+    };
     console.log(`demo: fake workspace ${emulator.url}, fake Bitbucket OIDC issuer ${emulator.issuer.url}`);
     console.log(`demo: commit ${commit.slice(0, 12)}, clone dir ${cloneDir}`);
     console.log('demo: running `node dist/pipe.js` with this plan:');
@@ -36,52 +40,6 @@ async function main(): Promise<number> {
   }
 }
 
-/** A training job whose run logs three candidate models for this commit in MLflow. */
-function seedWorkspace(emulator: Emulator, commit: string): void {
-  emulator.ml.addExperiment({ name: '/Shared/churn' });
-  const jobId = emulator.addJob({ name: 'churn-training', durationMs: 3000, pendingMs: 1000, timeout_seconds: 7200 });
-  emulator.state.taskHandlers.push((completion) => {
-    if (!String(JSON.stringify(completion.task)).includes('churn-training')) return undefined;
-    for (const auc of [0.81, 0.87, 0.84]) {
-      emulator.ml.addMlflowRun({
-        experiment: '/Shared/churn',
-        run_name: `train-auc-${auc}`,
-        status: 'FINISHED',
-        // What a training notebook records when the job runs from this commit.
-        tags: { 'mlflow.source.git.commit': commit, 'mlflow.databricks.jobID': String(jobId) },
-        metrics: { auc },
-        artifact_paths: ['model'],
-      });
-    }
-    return { result: 'SUCCESS', notebook_result: '{"candidates": 3}' };
-  });
-  emulator.setSubmitDefaults({ durationMs: 2000, pendingMs: 500 });
-}
-
-async function pipelineEnv(emulator: Emulator, commit: string, cloneDir: string): Promise<NodeJS.ProcessEnv> {
-  const pipelineUuid = `{${randomUUID()}}`;
-  const stepUuid = `{${randomUUID()}}`;
-  const token = await emulator.issuer.mintStepToken({ pipelineUuid, stepUuid, branchName: 'main' });
-  return {
-    PATH: process.env['PATH'],
-    DATABRICKS_HOST: emulator.url,
-    DATABRICKS_CLIENT_ID: emulator.clientId,
-    ACTIONS: PLAN,
-    BITBUCKET_STEP_OIDC_TOKEN: token,
-    BITBUCKET_COMMIT: commit,
-    BITBUCKET_BRANCH: 'main',
-    BITBUCKET_REPO_FULL_NAME: 'acme/churn',
-    BITBUCKET_REPO_SLUG: 'churn',
-    BITBUCKET_WORKSPACE: 'acme',
-    BITBUCKET_REPO_UUID: emulator.issuer.repositoryUuid,
-    BITBUCKET_GIT_HTTP_ORIGIN: 'http://bitbucket.org/acme/churn',
-    BITBUCKET_BUILD_NUMBER: '42',
-    BITBUCKET_PIPELINE_UUID: pipelineUuid,
-    BITBUCKET_STEP_UUID: stepUuid,
-    BITBUCKET_CLONE_DIR: cloneDir,
-    ...(process.env['FORCE_COLOR'] || process.stdout.isTTY ? { FORCE_COLOR: '1' } : {}),
-  };
-}
 
 function runPipe(env: NodeJS.ProcessEnv): Promise<number> {
   const pipe = resolve(__dirname, 'pipe.js');
