@@ -19,8 +19,8 @@ ENV NODE_ENV=production
 
 # Pipe metadata where Atlassian's tooling looks for it (/pipe.yml), with its README and licence.
 COPY pipe.yml README.md LICENSE /
-# dist/ holds only the pipe's bundle here (.dockerignore): pipe.js, its source map, package.json
-# and, when the build splits the bundle, the chunks it loads on demand.
+# dist/ holds only the pipe's bundle here (.dockerignore): pipe.js, package.json and the source maps
+# of pipe.js and of the part embedded in it that loads on demand (scripts/lazy-bundle.mjs).
 COPY dist/ /pipe/
 COPY scripts/container-entry.mjs /pipe/entry.mjs
 

@@ -38,15 +38,15 @@ const VALIDATE_AND_PRINT = `
 
 const PROBES: Record<string, Probe> = {
   'dist/pipe.js (whole bundle, exits 2)': { body: '', expectedExit: 2 },
-  'validation path only (loadConfig), no winston': { body: VALIDATE_AND_PRINT, expectedExit: 2 },
-  'validation path only + winston logger': {
+  'validation path only (loadConfig), no logger': { body: VALIDATE_AND_PRINT, expectedExit: 2 },
+  'validation path + logger': {
     body: `
       const { createLogger } = require(${src('log/logger.ts')});
       createLogger({ stream: process.stdout });
       ${VALIDATE_AND_PRINT}`,
     expectedExit: 2,
   },
-  'winston + createLogger': {
+  'logger alone (createLogger)': {
     body: `require(${src('log/logger.ts')}).createLogger({ stream: process.stdout });`,
     expectedExit: 0,
   },

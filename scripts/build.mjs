@@ -4,30 +4,14 @@
 // (dist/package.json pins the module type for runs inside this repository).
 //
 // Startup (issue #9): modules the validation path does not need (axios, jose, yaml, the
-// actions) are imported on demand in src/main.ts and src/run/; in one CommonJS file esbuild
-// wraps them so they are evaluated only when first imported. Schemas are precompiled
+// actions) are imported on demand in src/main.ts and src/run/; scripts/lazy-bundle.mjs keeps
+// them out of what Node parses at start, inside the same single file. Schemas are precompiled
 // (src/generated/), so no validator is compiled at run time.
 import { build } from 'esbuild';
 import { existsSync } from 'node:fs';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { generateValidators, staleValidators } from './gen-validators.mjs';
-
-// winston's internal debug channel is on only when DEBUG or DIAGNOSTICS name a winston namespace,
-// which the pipe never does (its DEBUG is a boolean), yet loading it (colour tables) costs about
-// 8 ms of CPU at every start: the bundle gets a no-op in its place.
-const withoutWinstonDiagnostics = {
-  name: 'without-winston-diagnostics',
-  setup(esbuild) {
-    esbuild.onResolve({ filter: /^@dabh\/diagnostics$/ }, () => ({
-      path: 'diagnostics',
-      namespace: 'no-op',
-    }));
-    esbuild.onLoad({ filter: /.*/, namespace: 'no-op' }, () => ({
-      contents: 'module.exports = () => () => {};',
-      loader: 'js',
-    }));
-  },
-};
+import { buildLazyBundle } from './lazy-bundle.mjs';
 
 const common = {
   bundle: true,
@@ -46,11 +30,11 @@ const common = {
   // keeps stack traces readable.
   minify: true,
   keepNames: true,
-  plugins: [withoutWinstonDiagnostics],
+  plugins: [],
 };
 
 const entries = [
-  { in: 'src/index.ts', out: 'dist/pipe.js' },
+  { in: 'src/index.ts', out: 'dist/pipe.js', lazy: true },
   { in: 'scripts/verify-audit.ts', out: 'dist/verify-audit.js' },
   { in: 'scripts/demo.ts', out: 'dist/demo.js', optional: true },
   { in: 'bench/index.ts', out: 'dist/bench.js', optional: true },
@@ -73,5 +57,6 @@ await mkdir('dist', { recursive: true });
 await writeFile('dist/package.json', '{ "type": "commonjs" }\n');
 for (const entry of entries) {
   if (entry.optional && !existsSync(entry.in)) continue;
-  await build({ ...common, entryPoints: [entry.in], outfile: entry.out });
+  if (entry.lazy) await buildLazyBundle({ entry: entry.in, outfile: entry.out, common });
+  else await build({ ...common, entryPoints: [entry.in], outfile: entry.out });
 }

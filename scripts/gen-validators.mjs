@@ -24,8 +24,8 @@ export const GENERATED_DIR = join(ROOT, 'src/generated');
 // generator comes from the same bundle: it must be the copy that compiled the schemas.
 const SOURCES_ENTRY = `
 export { VARIABLES_SCHEMA } from './src/config/schema.ts';
-export { createVariablesAjv } from './src/config/validate-variables.ts';
-export { createActionAjv } from './src/plan/schema-validation.ts';
+export { createVariablesAjv } from './src/config/variables-ajv.ts';
+export { createActionAjv } from './src/plan/action-ajv.ts';
 export { ACTIONS } from './src/actions/registry.ts';
 export { ACTION_TYPES } from './src/plan/types.ts';
 export { SPEC_FILE_SCHEMA } from './src/actions/jobs/prepare-submit.ts';

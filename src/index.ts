@@ -5,6 +5,7 @@
 import { systemClock } from './clock.js';
 import { PipeError } from './errors.js';
 import { redactor } from './log/redactor.js';
+import { fdSink, isStdoutTerminal } from './log/stdout.js';
 import { main } from './main.js';
 import { formatVerdict } from './run/report.js';
 
@@ -28,23 +29,25 @@ process.on('SIGTERM', onSignal);
 process.on('SIGINT', onSignal);
 
 const env: Record<string, string | undefined> = { ...process.env };
-const color = Boolean(process.stdout.isTTY) || Boolean(env['FORCE_COLOR']);
+// process.stdout is created only if fd 1 cannot take a synchronous write (see log/stdout.ts).
+const stdout = fdSink(() => process.stdout);
+const color = isStdoutTerminal() || Boolean(env['FORCE_COLOR']);
 
 main({
   env,
   cwd: process.cwd(),
-  stdout: process.stdout,
+  stdout,
   signal: controller.signal,
   clock: systemClock(),
   color,
 }).then(
   ({ exitCode, verdict }) => {
-    process.stdout.write(formatVerdict(verdict, color));
+    stdout.write(formatVerdict(verdict, color));
     process.exitCode = exitCode;
   },
   (error: unknown) => {
     // main() reports every error itself; reaching here means the reporter failed.
-    process.stdout.write(`✖ internal error: ${redactor.redact(String(error))}\n`);
+    stdout.write(`✖ internal error: ${redactor.redact(String(error))}\n`);
     process.exitCode = 1;
   },
 );

@@ -2,14 +2,14 @@
  * The orchestrator: reads like a table of contents. Configuration → plan → credentials →
  * preflight → actions → evidence; every outcome becomes an exit status in exactly one place.
  */
-import { readFile } from 'node:fs/promises';
-import type { Writable } from 'node:stream';
+import { promises as fs } from 'node:fs';
 import type { Clock } from './clock.js';
 import type { Config } from './config/types.js';
 import { loadConfig } from './config/load-config.js';
 import type { HttpTransport } from './databricks/transport-types.js';
 import { exitCodeFor, type ExitCode } from './errors.js';
 import { createLogger, type Logger } from './log/logger.js';
+import type { TextSink } from './log/stdout.js';
 import type { Plan } from './plan/types.js';
 import type { Verdict } from './run/report.js';
 import { openEvidence, type Evidence } from './run/evidence.js';
@@ -25,7 +25,8 @@ export interface MainOptions {
   /** A snapshot of the environment; nothing else reads it. */
   env: Readonly<Record<string, string | undefined>>;
   cwd: string;
-  stdout: Writable;
+  /** Standard output (a Writable in tests). */
+  stdout: TextSink;
   /** Aborts on SIGTERM/SIGINT. */
   signal: AbortSignal;
   clock: Clock;
@@ -72,7 +73,7 @@ function readConfig(options: MainOptions, log: Logger): Config {
 
 async function readPlan(config: Config, log: Logger): Promise<Plan> {
   const plan = await loadPlan(config.plan, {
-    readFile: (path) => readFile(path, 'utf8'),
+    readFile: (path) => fs.readFile(path, 'utf8'),
     cloneDir: config.bitbucket.cloneDir,
     bitbucket: config.bitbucket,
     env: config.env,

@@ -1,4 +1,4 @@
-import { Ajv, _, type ErrorObject, type FormatDefinition, type ValidateFunction } from 'ajv';
+import type { ErrorObject, FormatDefinition, ValidateFunction } from 'ajv';
 import { createVariablesValidator } from '../generated/variables-validator.js';
 import { parseHost } from './host.js';
 import {
@@ -46,32 +46,6 @@ export const VARIABLE_FORMATS: Readonly<Record<VariableFormat, FormatDefinition<
   ) as Record<VariableFormat, FormatDefinition<string>>;
 
 let compiled: ValidateFunction | undefined;
-
-/**
- * Returns a new Ajv instance that knows the variables schema's formats and annotations. With
- * `standalone`, it emits code for scripts/gen-validators.mjs, which precompiles the schema into
- * src/generated/ at build time so that no ajv compiler loads when the pipe starts; the emitted
- * code reads the formats from a `formats` parameter (VARIABLE_FORMATS at run time).
- */
-export function createVariablesAjv(
-  options: { validateSchema?: boolean; standalone?: boolean } = {},
-): Ajv {
-  const ajv = new Ajv({
-    allErrors: true,
-    useDefaults: true,
-    // `required` inside oneOf names properties declared at the root, which strict mode flags.
-    strictRequired: false,
-    // The schema is checked against the draft-07 meta-schema by a unit test and by the
-    // generator; the validator runs once per process, so optimising its code is waste.
-    validateSchema: options.validateSchema ?? false,
-    code: options.standalone
-      ? { optimize: false, source: true, lines: true, formats: _`formats` }
-      : { optimize: false },
-  });
-  ajv.addKeyword({ keyword: 'x-secret', schemaType: 'boolean' });
-  for (const [name, format] of Object.entries(VARIABLE_FORMATS)) ajv.addFormat(name, format);
-  return ajv;
-}
 
 /**
  * Returns the variables with defaults applied when all are valid, else one line per problem,

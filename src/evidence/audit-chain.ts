@@ -2,17 +2,17 @@
  * The hash chain of the audit file: every line carries `prev_sha256`, the SHA-256 (hex) of the
  * previous line's exact bytes without its `\n` (for the first line, of the empty string).
  */
-import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
-import { open } from 'node:fs/promises';
+// fs.promises is read when used, not at start (issue #9).
+import { createReadStream, promises as fs } from 'node:fs';
+import { sha256Hex } from '../util/node-crypto.js';
 
-/** Returns the SHA-256 hex digest of `data` (strings hash as UTF-8). */
-export function sha256Hex(data: string | Uint8Array): string {
-  return createHash('sha256').update(data).digest('hex');
-}
+export { sha256Hex };
 
-/** `prev_sha256` of a file's first line: the SHA-256 of the empty string. */
-export const GENESIS_SHA256 = sha256Hex('');
+/**
+ * `prev_sha256` of a file's first line: the SHA-256 of the empty string (written out, so that
+ * loading this module does not load node:crypto; a unit test checks it).
+ */
+export const GENESIS_SHA256 = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';
 
 const NEWLINE = 0x0a;
 const FIRST_TAIL_READ_BYTES = 64 * 1024;
@@ -35,7 +35,7 @@ export interface ChainTail {
 export async function readChainTail(path: string): Promise<ChainTail> {
   let handle;
   try {
-    handle = await open(path, 'r');
+    handle = await fs.open(path, 'r');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return emptyTail();
     throw error;
@@ -59,7 +59,7 @@ function emptyTail(): ChainTail {
   return { seq: 0, sha256: GENESIS_SHA256, needsNewline: false };
 }
 
-type ReadHandle = Awaited<ReturnType<typeof open>>;
+type ReadHandle = Awaited<ReturnType<typeof fs.open>>;
 
 /** Returns the bytes of the line that ends at `end` (exclusive). */
 async function readLastLine(handle: ReadHandle, end: number): Promise<Buffer> {

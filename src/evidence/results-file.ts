@@ -10,7 +10,7 @@ import type { Logger } from '../log/logger.js';
 import { redactor as defaultRedactor, type Redactor } from '../log/redactor.js';
 import type { PlannedAction } from '../plan/types.js';
 import type { ActionResult } from '../runner/types.js';
-import { describeFsError, writeFileAtomic } from './atomic-write.js';
+import { describeFsError, writeFileAtomic, writeFileAtomicSync } from './atomic-write.js';
 import {
   buildResultsDocument,
   type ResultsDocument,
@@ -167,7 +167,9 @@ class AtomicResultsWriter implements ResultsWriter {
     await this.queue;
     const document = buildResultsDocument(this.state, this.options.clock.now(), outcome);
     try {
-      return { written: true, path: await this.write(document), document };
+      // The last write is synchronous: nothing else runs any more, and a start that stopped
+      // at invalid variables is spared the thread pool and fs/promises (issue #9).
+      return { written: true, path: await this.write(document, writeFileAtomicSync), document };
     } catch (error) {
       const failure = new PipeError(
         'ERR_INTERNAL',
@@ -189,13 +191,16 @@ class AtomicResultsWriter implements ResultsWriter {
   }
 
   /** Writes to the first usable target; a target that fails is dropped for later writes. */
-  private async write(document: ResultsDocument): Promise<string> {
+  private async write(
+    document: ResultsDocument,
+    writeFile: (path: string, text: string) => Promise<void> | void = writeFileAtomic,
+  ): Promise<string> {
     const text = `${JSON.stringify(this.redactor.redactDeep(document), null, 2)}\n`;
     let lastError: unknown;
     while (this.targets.length > 0) {
       const [target, ...rest] = this.targets as [string, ...string[]];
       try {
-        await writeFileAtomic(target, text);
+        await writeFile(target, text);
         return target;
       } catch (error) {
         lastError = error;

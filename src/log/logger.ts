@@ -1,8 +1,16 @@
-import type { Writable } from 'node:stream';
-import winston from 'winston';
+/**
+ * The pipe's logger: one formatted line per entry, written straight to the stream it is given.
+ *
+ * DESIGN §6 names winston here. The pipe used it only to format a line and write it to stdout,
+ * and loading it cost 23–37 ms of every start (issue #9, `npm run bench -- --only startup`), more
+ * than the whole validation path; this file does the same in a few lines, synchronously, so
+ * lines keep their order and nothing is buffered when the process exits.
+ */
 import { redactor as defaultRedactor, type Redactor } from './redactor.js';
+import type { TextSink } from './stdout.js';
 
 export type LogMeta = Record<string, unknown>;
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 
 /** The pipe's logger: levels, a scope prefix per component or action, redaction always on. */
 export interface Logger {
@@ -17,19 +25,27 @@ export interface Logger {
 }
 
 export interface LoggerOptions {
-  stream: Writable;
+  stream: TextSink;
   debug?: boolean;
   color?: boolean;
   redactor?: Redactor;
 }
 
-const LEVEL_LABELS: Record<string, string> = {
+/** One log entry, already redacted. */
+export interface LogEntry {
+  level: LogLevel;
+  message: string;
+  scope?: string | undefined;
+  meta?: LogMeta | undefined;
+}
+
+const LEVEL_LABELS: Record<LogLevel, string> = {
   error: 'ERROR: ',
   warn: 'WARNING: ',
   info: '',
   debug: 'DEBUG: ',
 };
-const LEVEL_COLOURS: Record<string, string> = {
+const LEVEL_COLOURS: Record<LogLevel, string> = {
   error: '\u001b[31m',
   warn: '\u001b[33m',
   info: '',
@@ -45,38 +61,36 @@ function formatMeta(meta: LogMeta): string {
   return parts.length > 0 ? ` (${parts.join(', ')})` : '';
 }
 
-/** Returns a winston-backed logger writing one line per entry to `options.stream`. */
+/** Returns the text of one log line (no newline): level label, `[scope]`, message, metadata. */
+export function formatLine(entry: LogEntry, color: boolean): string {
+  const scope = entry.scope ? `[${entry.scope}] ` : '';
+  const text = `${LEVEL_LABELS[entry.level]}${scope}${entry.message}${formatMeta(entry.meta ?? {})}`;
+  if (!color) return text;
+  const colour = entry.message.startsWith('✔') ? SUCCESS_COLOUR : LEVEL_COLOURS[entry.level];
+  return colour ? `${colour}${text}${RESET}` : text;
+}
+
+/** Returns a logger writing one line per entry to `options.stream`, redacted before formatting. */
 export function createLogger(options: LoggerOptions): Logger {
   const red = options.redactor ?? defaultRedactor;
   const color = options.color ?? false;
   const isDebug = options.debug ?? false;
-  // Redaction is the first format: nothing reaches a transport unmasked.
-  const redact = winston.format((info) => {
-    const meta = (info['meta'] ?? {}) as LogMeta;
-    info['meta'] = red.redactDeep(meta);
-    info.message = red.redact(String(info.message));
-    return info;
-  });
-  const line = winston.format.printf((info) => {
-    const scope = typeof info['scope'] === 'string' ? `[${info['scope']}] ` : '';
-    const meta = formatMeta((info['meta'] ?? {}) as LogMeta);
-    const message = String(info.message);
-    const label = LEVEL_LABELS[info.level] ?? '';
-    const text = `${label}${scope}${message}${meta}`;
-    if (!color) return text;
-    const colour = message.startsWith('✔') ? SUCCESS_COLOUR : (LEVEL_COLOURS[info.level] ?? '');
-    return colour ? `${colour}${text}${RESET}` : text;
-  });
-  const base = winston.createLogger({
-    level: isDebug ? 'debug' : 'info',
-    format: winston.format.combine(redact(), line),
-    transports: [new winston.transports.Stream({ stream: options.stream })],
-  });
+  const write = (entry: LogEntry): void => {
+    // Redaction comes first: nothing reaches the stream unmasked.
+    const redacted: LogEntry = {
+      level: entry.level,
+      scope: entry.scope,
+      message: red.redact(String(entry.message)),
+      meta: entry.meta === undefined ? undefined : red.redactDeep(entry.meta),
+    };
+    options.stream.write(`${formatLine(redacted, color)}\n`);
+  };
   const make = (scope: string | undefined): Logger => {
     const emit =
-      (level: string) =>
+      (level: LogLevel) =>
       (message: string, meta?: LogMeta): void => {
-        base.log({ level, message, scope, meta });
+        if (level === 'debug' && !isDebug) return;
+        write({ level, message, scope, meta });
       };
     return {
       debug: emit('debug'),

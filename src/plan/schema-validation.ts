@@ -1,8 +1,8 @@
 import { performance } from 'node:perf_hooks';
-import { Ajv, _, type FormatDefinition, type ValidateFunction } from 'ajv';
+import type { FormatDefinition, ValidateFunction } from 'ajv';
 import { getAction } from '../actions/registry.js';
 import { ACTION_VALIDATORS } from '../generated/action-validators.js';
-import { DURATION_FORMAT, EXPECTED_KEYWORD, parseDurationMs } from './action-schema-parts.js';
+import { DURATION_FORMAT, parseDurationMs } from './action-schema-parts.js';
 import { describeAjvErrors, type BodyProblem } from './ajv-messages.js';
 import { parseSpecProblem } from './problems.js';
 import type { ActionType } from './types.js';
@@ -23,36 +23,6 @@ export const ACTION_FORMATS: Readonly<Record<string, FormatDefinition<string>>> 
 
 const validators = new Map<ActionType, ValidateFunction>();
 const timings: SchemaCompileTiming[] = [];
-
-/**
- * Returns a new Ajv instance that knows the action schemas' formats and annotations. With
- * `standalone`, it emits code for scripts/gen-validators.mjs, which precompiles every action
- * schema into src/generated/ at build time so that no ajv compiler loads when the pipe runs;
- * the emitted code reads the formats from a `formats` parameter (ACTION_FORMATS at run time).
- */
-export function createActionAjv(
-  options: { validateSchema?: boolean; standalone?: boolean } = {},
-): Ajv {
-  const ajv = new Ajv({
-    allErrors: true,
-    // Defaults (wait: true, …) are filled in, and YAML scalars coerced to the declared type:
-    // `epochs: 10` in job_parameters becomes "10", as DESIGN §7.7 says values are strings.
-    useDefaults: true,
-    coerceTypes: true,
-    // Messages need the failing value and its schema (x-expected, descriptions).
-    verbose: true,
-    allowUnionTypes: true,
-    // Checked against the meta-schema by a unit test, not on every start; the validators run
-    // a handful of times per process, so optimising their code would cost more than it saves.
-    validateSchema: options.validateSchema ?? false,
-    code: options.standalone
-      ? { optimize: false, source: true, lines: true, formats: _`formats` }
-      : { optimize: false },
-  });
-  ajv.addKeyword({ keyword: EXPECTED_KEYWORD, schemaType: 'string' });
-  for (const [name, format] of Object.entries(ACTION_FORMATS)) ajv.addFormat(name, format);
-  return ajv;
-}
 
 /**
  * Returns the validator of an action type, instantiated on first use only. It is precompiled

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import type { IdentitySummary } from '../auth/types.js';
 import type { Clock } from '../clock.js';
 import type { Config } from '../config/types.js';
@@ -14,6 +13,7 @@ import {
 import { formatDuration, formatSummary } from '../evidence/summary.js';
 import type { Logger } from '../log/logger.js';
 import type { Plan } from '../plan/types.js';
+import { sha256Hex } from '../util/node-crypto.js';
 import type { ActionResult } from '../runner/types.js';
 import { failureVerdict, successVerdict, type Verdict } from './report.js';
 
@@ -133,5 +133,5 @@ export function openEvidence(options: EvidenceOptions, log: Logger): Evidence {
 /** Tells apart two invocations in one step (two plans), so their Code Insights reports differ. */
 function invocationKeyOf(config: Config): string {
   const source = config.plan.kind === 'file' ? config.plan.displayPath : config.plan.text;
-  return createHash('sha256').update(source).digest('hex').slice(0, 16);
+  return sha256Hex(source).slice(0, 16);
 }

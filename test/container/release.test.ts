@@ -45,6 +45,12 @@ function copyRepo(): string {
   return dir;
 }
 
+/** Returns what follows `## [Unreleased]\n` up to the released version's heading. */
+function unreleasedBody(changelog: string): string {
+  const start = changelog.indexOf('## [Unreleased]\n') + '## [Unreleased]\n'.length;
+  return changelog.slice(start, changelog.indexOf(`## [${PIPE_VERSION}]`));
+}
+
 function edit(dir: string, file: string, change: (text: string) => string): void {
   writeFileSync(join(dir, file), change(readFileSync(join(dir, file), 'utf8')));
 }
@@ -94,6 +100,10 @@ describe('npm run release', () => {
   ])('bumps every file together ($name)', async ({ word, next }) => {
     const dir = tempRepo();
     const version = next(PIPE_VERSION);
+    // What [Unreleased] holds before the release (ENTRY and whatever the repository has pending)
+    // becomes the new version's section.
+    const pending = unreleasedBody(readFileSync(join(dir, 'CHANGELOG.md'), 'utf8'));
+    expect(pending.startsWith(`\n${ENTRY}`)).toBe(true);
     expect(await release(word, '--date', DATE, '--root', dir)).toMatchObject({ exitCode: 0 });
     expect(changedLines(dir, 'package.json')).toEqual([`"version": "${version}",`]);
     expect(changedLines(dir, 'package-lock.json')).toEqual([
@@ -111,7 +121,7 @@ describe('npm run release', () => {
     ).toBe(true);
     const changelog = readFileSync(join(dir, 'CHANGELOG.md'), 'utf8');
     expect(changelog).toContain(
-      `## [Unreleased]\n\n## [${version}] - ${DATE}\n\n${ENTRY}\n## [${PIPE_VERSION}]`,
+      `## [Unreleased]\n\n## [${version}] - ${DATE}\n${pending}## [${PIPE_VERSION}]`,
     );
     expect(await release('--check', '--root', dir, '--tag', `v${version}`)).toMatchObject({
       exitCode: 0,
@@ -150,7 +160,8 @@ describe('npm run release', () => {
     {
       name: 'nothing under Unreleased',
       file: 'CHANGELOG.md',
-      change: (t: string) => t.replace(ENTRY, ''),
+      // Empty the section whatever the repository has pending in it.
+      change: (t: string) => t.replace(unreleasedBody(t), '\n'),
       args: ['minor'],
       message: /nothing under \[Unreleased\]/,
     },

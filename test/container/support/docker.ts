@@ -27,6 +27,7 @@ export const IMAGE_INPUTS = [
   'dist/package.json',
   'dist/pipe.js',
   'dist/pipe.js.map',
+  'dist/pipe.lazy.js.map',
   'scripts/container-entry.mjs',
   'pipe.yml',
   'README.md',

@@ -14,6 +14,8 @@ const LONG_HEX = /\b[0-9a-f]{32,}\b/g;
 // Measured or computed durations (`120ms`, `1.4s`, `57m 59s`); a lone `30s` or `1h` stays: it
 // is usually a configured value.
 const DURATION = /\b\d+(?:\.\d+)?ms\b|\b\d+\.\d+s\b|\b\d+[hm](?: \d+[ms])+\b/g;
+// A wait cap computed from the token's expiry: `58m 59s`, or `58m` when the seconds are zero.
+const WAIT_CAP = /(default wait capped at )\d+[hm](?: \d+[ms])*/g;
 // The pipe's own elapsed-time suffix on progress lines, `(0s)`, `(1m 5s)`.
 const ELAPSED_SUFFIX = /\((?:\d+[hms])(?: \d+[hms])*\)$/gm;
 // A table column after a normalised duration is padded to the real value's width.
@@ -47,6 +49,7 @@ export function normaliseText(text: string, volatile: Volatile = {}): string {
     .replace(UUID, '<uuid>')
     .replace(LONG_HEX, '<hex>')
     .replace(ELAPSED_SUFFIX, '(<elapsed>)')
+    .replace(WAIT_CAP, '$1<duration>')
     .replace(DURATION, '<duration>')
     .replace(PADDED_DURATION, '<duration>  ');
 }

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { isLoopbackHost, parseHost } from '../../../src/config/host.js';
 import { formatDuration, parseBoolean, parseDuration, quote } from '../../../src/config/parsers.js';
 import { closestMatch, editDistance } from '../../../src/config/suggest.js';
@@ -134,6 +135,20 @@ describe('closestMatch and editDistance', () => {
     );
     expect(closestMatch('oidc', ['bitbucket-oidc', 'pat'])).toBeUndefined();
     expect(closestMatch('DEBUGGER', ['DEBUG'], 1)).toBeUndefined();
+  });
+
+  it('with a limit, agrees with the full distance up to limit + 1', () => {
+    fc.assert(
+      fc.property(
+        fc.string({ maxLength: 12, unit: fc.constantFrom('A', 'B', 'C', '_') }),
+        fc.string({ maxLength: 12, unit: fc.constantFrom('A', 'B', 'C', '_') }),
+        fc.nat(5),
+        (a, b, limit) => {
+          expect(editDistance(a, b, limit)).toBe(Math.min(editDistance(a, b), limit + 1));
+        },
+      ),
+      { numRuns: 2000 },
+    );
   });
 
   it('never suggests for a short word more than one edit away', () => {

@@ -4,11 +4,8 @@ import {
   VARIABLES_SCHEMA,
   variableSchema,
 } from '../../../src/config/schema.js';
-import {
-  FORMAT_PARSERS,
-  createVariablesAjv,
-  validateVariables,
-} from '../../../src/config/validate-variables.js';
+import { FORMAT_PARSERS, validateVariables } from '../../../src/config/validate-variables.js';
+import { createVariablesAjv } from '../../../src/config/variables-ajv.js';
 
 describe('the variables schema', () => {
   it('defines exactly the variables of DESIGN §2, in README order', () => {

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { GENESIS_SHA256, sha256Hex } from '../../../src/evidence/audit-chain.js';
 import {
   formatVerification,
@@ -219,5 +220,12 @@ describe('verifyAuditChain', () => {
         records: 5,
       }),
     ).toBe('BROKEN: audit.jsonl: line 4: deleted: gone');
+  });
+});
+
+describe('GENESIS_SHA256', () => {
+  it('is the SHA-256 of the empty string, as sha256Hex and node:crypto compute it', () => {
+    expect(GENESIS_SHA256).toBe(sha256Hex(''));
+    expect(GENESIS_SHA256).toBe(createHash('sha256').update('').digest('hex'));
   });
 });

@@ -8,13 +8,15 @@ import { parseAllDocuments } from 'yaml';
 import { SPEC_FILE_SCHEMA } from '../../../src/actions/jobs/prepare-submit.js';
 import { ACTIONS } from '../../../src/actions/registry.js';
 import { VARIABLES_SCHEMA } from '../../../src/config/schema.js';
-import { VARIABLE_FORMATS, createVariablesAjv } from '../../../src/config/validate-variables.js';
+import { VARIABLE_FORMATS } from '../../../src/config/validate-variables.js';
+import { createVariablesAjv } from '../../../src/config/variables-ajv.js';
 import {
   ACTION_VALIDATORS,
   createSpecFileValidator,
 } from '../../../src/generated/action-validators.js';
 import { createVariablesValidator } from '../../../src/generated/variables-validator.js';
-import { ACTION_FORMATS, createActionAjv } from '../../../src/plan/schema-validation.js';
+import { ACTION_FORMATS } from '../../../src/plan/schema-validation.js';
+import { createActionAjv } from '../../../src/plan/action-ajv.js';
 import { ACTION_TYPES, type ActionType } from '../../../src/plan/types.js';
 
 const REPO = resolve(import.meta.dirname, '../../..');

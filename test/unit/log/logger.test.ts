@@ -1,4 +1,4 @@
-import { createLogger } from '../../../src/log/logger.js';
+import { createLogger, formatLine } from '../../../src/log/logger.js';
 import { Redactor } from '../../../src/log/redactor.js';
 import { CaptureStream } from '../../support/capture.js';
 
@@ -41,5 +41,19 @@ describe('createLogger', () => {
     log.info('✔ done');
     expect(stream.lines[0]).toBe('\u001b[31mERROR: boom\u001b[0m');
     expect(stream.lines[1]).toBe('\u001b[32m✔ done\u001b[0m');
+  });
+});
+
+describe('formatLine', () => {
+  it.each([
+    { name: 'info, no scope', entry: { level: 'info', message: 'hi' }, want: 'hi' },
+    { name: 'warn with scope', entry: { level: 'warn', message: 'slow', scope: '1 run_job' }, want: 'WARNING: [1 run_job] slow' },
+    {
+      name: 'metadata: strings bare, others JSON, undefined dropped',
+      entry: { level: 'debug', message: 'got', meta: { a: 'x', n: 2, o: { k: [1] }, u: undefined } },
+      want: 'DEBUG: got (a=x, n=2, o={"k":[1]})',
+    },
+  ] as const)('$name', ({ entry, want }) => {
+    expect(formatLine(entry, false)).toBe(want);
   });
 });

@@ -1,6 +1,6 @@
 import { ACTIONS, getAction, isActionType } from '../../../src/actions/registry.js';
 import { ACTION_TYPES, type ActionType } from '../../../src/plan/types.js';
-import { createActionAjv } from '../../../src/plan/schema-validation.js';
+import { createActionAjv } from '../../../src/plan/action-ajv.js';
 import { thrown } from './plan-kit.js';
 
 type Spec = Record<string, unknown>;

@@ -5,7 +5,7 @@ import { Redactor } from '../../../../src/log/redactor.js';
 /** A debug-level logger whose lines a test can read back. */
 export interface CapturedLogger {
   logger: Logger;
-  /** Every line written so far (after letting winston's stream pipeline drain). */
+  /** Every line written so far (after letting the stream's writes settle). */
   lines(): Promise<string[]>;
 }
 
