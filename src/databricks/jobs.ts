@@ -140,6 +140,10 @@ export interface RunOutput {
 
 export interface ListRunsRequest {
   job_id?: number;
+  /** Runs started at or after this moment (epoch ms). */
+  start_time_from?: number;
+  /** Include each run's tasks (arrays cut at 100; `has_more` then says so). */
+  expand_tasks?: boolean;
   active_only?: boolean;
   completed_only?: boolean;
   limit?: number;

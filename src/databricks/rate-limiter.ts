@@ -10,6 +10,13 @@ export const DEFAULT_REQUESTS_PER_SECOND = 15;
  * first calls 67 ms apart costs nothing a user would notice.
  */
 export const DEFAULT_BURST = 1;
+/**
+ * Extra spacing between requests. The workspace counts arrivals, and arrivals jitter: 16
+ * requests sent exactly 1000/15 ms apart span exactly one second, and a few milliseconds of
+ * network jitter put all 16 inside one of the server's 1-second windows (the fan-out benchmark
+ * saw 16). 2 ms more per slot leaves 30 ms of slack at 15/s, for 3 % of throughput.
+ */
+export const SPACING_MARGIN_MS = 2;
 
 /** One token bucket shared by every request of the process, parallel actions included. */
 export interface RateLimiter {
@@ -37,7 +44,7 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
   if (!(rate > 0) || !(burst >= 1)) {
     throw new PipeError('ERR_INTERNAL', `invalid rate limit: ${rate}/s with burst ${burst}`);
   }
-  const intervalMs = 1000 / rate;
+  const intervalMs = 1000 / rate + SPACING_MARGIN_MS;
   let tokens = burst;
   let updatedAt = clock.now();
 

@@ -4,10 +4,11 @@
  * (each state change once, a heartbeat every minute); cancelling is the caller's decision.
  */
 import { formatDuration } from '../../config/parsers.js';
-import { getRun, type Run } from '../../databricks/jobs.js';
+import type { Run } from '../../databricks/jobs.js';
 import type { ActionContext } from '../types.js';
 import { nextPollDelayMs, type DurationPrediction } from './poll-schedule.js';
 import { isTerminal, isWaitingInLine, stateLabel, stateMessage } from './run-state.js';
+import { runWatchFor, type RunWatch } from './run-watch.js';
 
 /** A heartbeat per minute of wall time, whatever the polling does. */
 export const HEARTBEAT_MS = 60_000;
@@ -33,6 +34,8 @@ interface Loop {
   nextHeartbeatAt: number;
   lastLabel: string | undefined;
   wasInLine: boolean;
+  /** The delay before the latest poll: a poll that far apart accepts a sweep half as old. */
+  pollDelayMs: number;
 }
 
 /**
@@ -40,6 +43,21 @@ interface Loop {
  * @throws PipeError from the API client
  */
 export async function waitForRun(ctx: ActionContext, options: WaitOptions): Promise<WaitOutcome> {
+  // Runs of one job waited on together are read together (run-watch.ts).
+  const watch = runWatchFor(ctx.api, ctx.clock);
+  const release = watch.watch(options.run, ctx.clock.now());
+  try {
+    return await waitLoop(ctx, options, watch);
+  } finally {
+    release();
+  }
+}
+
+async function waitLoop(
+  ctx: ActionContext,
+  options: WaitOptions,
+  watch: RunWatch,
+): Promise<WaitOutcome> {
   const now = ctx.clock.now();
   const loop: Loop = {
     run: options.run,
@@ -49,6 +67,7 @@ export async function waitForRun(ctx: ActionContext, options: WaitOptions): Prom
     nextHeartbeatAt: now + HEARTBEAT_MS,
     lastLabel: undefined,
     wasInLine: false,
+    pollDelayMs: 0,
   };
   for (;;) {
     report(ctx, options.runId, loop);
@@ -58,7 +77,7 @@ export async function waitForRun(ctx: ActionContext, options: WaitOptions): Prom
     loop.wasInLine = isInLine;
     const woke = await sleepUntilNextPoll(ctx, loop, options);
     if (woke === 'aborted') return { kind: 'aborted', run: loop.run };
-    const polled = await poll(ctx, options.runId, loop);
+    const polled = await poll(ctx, watch, options, loop);
     if (polled === 'aborted') return { kind: 'aborted', run: loop.run };
     if (woke === 'deadline' && !isTerminal(loop.run)) {
       report(ctx, options.runId, loop);
@@ -78,7 +97,8 @@ async function sleepUntilNextPoll(
   // left, the prediction counts from then. Without one, the backoff counts from the start.
   const prediction = loop.wasInLine ? undefined : options.prediction;
   const since = prediction ? loop.origin : loop.startedAt;
-  const pollAt = clock.now() + nextPollDelayMs(clock.now() - since, prediction);
+  loop.pollDelayMs = nextPollDelayMs(clock.now() - since, prediction);
+  const pollAt = clock.now() + loop.pollDelayMs;
   for (;;) {
     const wakeAt = Math.min(pollAt, loop.nextHeartbeatAt, loop.deadline);
     try {
@@ -104,9 +124,18 @@ function leftQueueAt(loop: Loop, now: number): number {
   return queued !== undefined && queued > 0 ? Math.min(now, loop.startedAt + queued) : now;
 }
 
-async function poll(ctx: ActionContext, runId: number, loop: Loop): Promise<'ok' | 'aborted'> {
+async function poll(
+  ctx: ActionContext,
+  watch: RunWatch,
+  options: WaitOptions,
+  loop: Loop,
+): Promise<'ok' | 'aborted'> {
   try {
-    loop.run = await getRun(ctx.api, runId, { signal: ctx.signal });
+    const jobId = loop.run.job_id ?? options.run.job_id;
+    loop.run = await watch.read(options.runId, jobId, {
+      signal: ctx.signal,
+      maxAgeMs: loop.pollDelayMs / 2,
+    });
     return 'ok';
   } catch (error) {
     if (ctx.signal.aborted) return 'aborted';

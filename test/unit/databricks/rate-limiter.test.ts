@@ -2,6 +2,7 @@ import {
   createRateLimiter,
   DEFAULT_BURST,
   DEFAULT_REQUESTS_PER_SECOND,
+  SPACING_MARGIN_MS,
 } from '../../../src/databricks/rate-limiter.js';
 import { createFakeClock } from '../../integration/http/support/fake-clock.js';
 
@@ -39,7 +40,7 @@ describe('createRateLimiter', () => {
       const perSecond = rate ?? DEFAULT_REQUESTS_PER_SECOND;
       // Not slower than needed either: the last request goes when the rate allows it.
       expect(Math.max(...times)).toBeLessThanOrEqual(
-        Math.ceil(((count - (burst ?? DEFAULT_BURST)) * 1000) / perSecond) + 1,
+        Math.ceil((count - (burst ?? DEFAULT_BURST)) * (1000 / perSecond + SPACING_MARGIN_MS)) + 1,
       );
     },
   );
@@ -55,7 +56,8 @@ describe('createRateLimiter', () => {
         limiter.acquire().then(() => times.push(clock.now() - start)),
       ),
     );
-    expect(times).toEqual([0, 0, 0, 100, 200]);
+    const slot = 100 + SPACING_MARGIN_MS;
+    expect(times).toEqual([0, 0, 0, slot, 2 * slot]);
   });
 
   it('is shared: callers arriving later queue behind earlier reservations', async () => {
@@ -67,7 +69,8 @@ describe('createRateLimiter', () => {
     );
     const late = limiter.acquire().then(() => times.push(clock.now()));
     await Promise.all([first, late]);
-    expect(times.sort((a, b) => a - b)).toEqual([100, 200]);
+    const slot = 100 + SPACING_MARGIN_MS;
+    expect(times.sort((a, b) => a - b)).toEqual([slot, 2 * slot]);
   });
 
   it('gives the slot back when a waiting caller is cancelled', async () => {
@@ -78,10 +81,24 @@ describe('createRateLimiter', () => {
     const waiting = limiter.acquire(controller.signal);
     controller.abort();
     await expect(waiting).rejects.toMatchObject({ code: 'ERR_CANCELLED' });
-    expect(clock.sleeps).toEqual([1000]);
+    const slot = 1000 + SPACING_MARGIN_MS;
+    expect(clock.sleeps).toEqual([slot]);
     // The cancelled reservation was returned: the next caller waits one interval, not two.
     void limiter.acquire();
-    expect(clock.sleeps).toEqual([1000, 1000]);
+    expect(clock.sleeps).toEqual([slot, slot]);
+  });
+
+  it('leaves arrival jitter room: rate + 1 requests span more than a second by 15 margins', async () => {
+    const clock = createFakeClock(0);
+    const limiter = createRateLimiter({ clock });
+    const times: number[] = [];
+    await Promise.all(
+      Array.from({ length: DEFAULT_REQUESTS_PER_SECOND + 1 }, () =>
+        limiter.acquire().then(() => times.push(clock.now())),
+      ),
+    );
+    const span = Math.max(...times) - Math.min(...times);
+    expect(span).toBeGreaterThanOrEqual(1000 + DEFAULT_REQUESTS_PER_SECOND * SPACING_MARGIN_MS - 1);
   });
 
   it.each([
