@@ -12,7 +12,6 @@ import { startEmulator } from '../emulator/index.js';
 import { analyzeEconomy, type EconomyFigures } from './economy.js';
 import { runPipeProcess, tail } from './pipe-client.js';
 
-
 export interface EconomyRun extends EconomyFigures {
   exitCode: number;
   /** The pipe's last log lines when it did not succeed. */
@@ -45,4 +44,3 @@ export async function benchEconomy(): Promise<EconomyRun> {
     await emulator.close();
   }
 }
-

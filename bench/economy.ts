@@ -35,6 +35,19 @@ export const BATCHABLE: ReadonlyArray<{
   },
 ];
 
+// A job run may log MLflow runs, so a search asked again after one starts is a new question.
+const RUN_STARTS = [
+  /^POST \/api\/2\.[12]\/jobs\/run-now$/,
+  /^POST \/api\/2\.[12]\/jobs\/runs\/submit$/,
+];
+const ANSWER_CHANGES_WITH_RUNS = [/^POST \/api\/2\.0\/mlflow\/runs\/search$/];
+
+// A runs/list since a moment, asked while waiting on several runs of one job: their states at
+// once (src/actions/jobs/run-watch.ts), a poll for all of them.
+const isStateSweep = (r: LoggedRequest): boolean =>
+  /^GET \/api\/2\.[12]\/jobs\/runs\/list$/.test(endpointOf(r)) &&
+  r.query['start_time_from'] !== undefined;
+
 // Asked again and again on purpose: a wait looks until the state changes.
 const POLL_ENDPOINTS = [
   /^GET \/api\/2\.[12]\/jobs\/runs\/get$/,
@@ -45,7 +58,10 @@ const POLL_ENDPOINTS = [
 export interface EndpointCount {
   endpoint: string;
   count: number;
-  /** Distinct requests (method, path, query, body): the fewest that ask the same things. */
+  /**
+   * Distinct requests (method, path, query, body; for runs/search, also after which job run
+   * start): the fewest that ask the same things.
+   */
   distinct: number;
   isPoll: boolean;
 }
@@ -67,29 +83,50 @@ export function endpointOf(r: LoggedRequest): string {
   return `${r.method} ${r.path}`;
 }
 
-function identity(r: EconomyRequest): string {
-  return JSON.stringify([r.method, r.path, r.query, r.body ?? null]);
+/** A request and what it asks: equal identities ask the same thing and get the same answer. */
+interface Asked {
+  request: EconomyRequest;
+  identity: string;
+}
+
+/**
+ * Returns each request with its identity (method, path, query, body). A request whose answer
+ * a job run may change also carries how many runs were started before it, so asking again
+ * after a run-now or runs/submit is not a repeat.
+ */
+function identify(requests: readonly EconomyRequest[]): Asked[] {
+  let runsStarted = 0;
+  return requests.map((request) => {
+    const endpoint = endpointOf(request);
+    const epoch = ANSWER_CHANGES_WITH_RUNS.some((p) => p.test(endpoint)) ? [runsStarted] : [];
+    if (RUN_STARTS.some((p) => p.test(endpoint))) runsStarted += 1;
+    const { method, path, query, body } = request;
+    return { request, identity: JSON.stringify([method, path, query, body ?? null, ...epoch]) };
+  });
 }
 
 /** Returns the economy figures of a pipe's requests (already filtered to that pipe). */
 export function analyzeEconomy(requests: readonly EconomyRequest[]): EconomyFigures {
-  const isPoll = (r: LoggedRequest): boolean => POLL_ENDPOINTS.some((p) => p.test(endpointOf(r)));
+  const isPoll = (r: LoggedRequest): boolean =>
+    isStateSweep(r) || POLL_ENDPOINTS.some((p) => p.test(endpointOf(r)));
   const byEndpoint = new Map<string, EndpointCount>();
   const seen = new Set<string>();
-  for (const r of requests) {
-    const key = endpointOf(r);
+  const asked = identify(requests);
+  for (const { request: r, identity } of asked) {
+    const key = `${endpointOf(r)}${isStateSweep(r) ? ' (state sweep)' : ''}`;
     const row = byEndpoint.get(key) ?? { endpoint: key, count: 0, distinct: 0, isPoll: isPoll(r) };
     row.count += 1;
-    if (!seen.has(identity(r))) row.distinct += 1;
-    seen.add(identity(r));
+    if (!seen.has(identity)) row.distinct += 1;
+    seen.add(identity);
     byEndpoint.set(key, row);
   }
   const rows = [...byEndpoint.values()];
-  const nonPoll = requests.filter((r) => !isPoll(r));
+  const nonPoll = asked.filter((a) => !isPoll(a.request));
   const batches = batchExcess(nonPoll);
+  const nonPollRequests = nonPoll.map((a) => a.request);
   const avoidable = [
     ...repeatedRequests(nonPoll),
-    ...groupExcess(nonPoll),
+    ...groupExcess(nonPollRequests),
     ...batches.map((b) => b.text),
   ];
   const repeats = rows.filter((r) => !r.isPoll).reduce((n, r) => n + r.count - r.distinct, 0);
@@ -97,19 +134,19 @@ export function analyzeEconomy(requests: readonly EconomyRequest[]): EconomyFigu
   return {
     total: requests.length,
     nonPoll: nonPoll.length,
-    minimumNonPoll: nonPoll.length - repeats - groupExcessCount(nonPoll) - batchable,
+    minimumNonPoll: nonPoll.length - repeats - groupExcessCount(nonPollRequests) - batchable,
     polls: requests.length - nonPoll.length,
     byEndpoint: rows.sort((a, b) => b.count - a.count || a.endpoint.localeCompare(b.endpoint)),
     avoidable,
   };
 }
 
-function repeatedRequests(requests: readonly EconomyRequest[]): string[] {
+function repeatedRequests(asked: readonly Asked[]): string[] {
   const counts = new Map<string, { count: number; sample: EconomyRequest }>();
-  for (const r of requests) {
-    const entry = counts.get(identity(r)) ?? { count: 0, sample: r };
+  for (const { request, identity } of asked) {
+    const entry = counts.get(identity) ?? { count: 0, sample: request };
     entry.count += 1;
-    counts.set(identity(r), entry);
+    counts.set(identity, entry);
   }
   return [...counts.values()]
     .filter((e) => e.count > 1)
@@ -144,13 +181,15 @@ function distinctIn(requests: readonly EconomyRequest[], pattern: RegExp): strin
 }
 
 /** Distinct writes beyond one per object that a batch call could have carried. */
-function batchExcess(requests: readonly EconomyRequest[]): Array<{ text: string; excess: number }> {
+function batchExcess(asked: readonly Asked[]): Array<{ text: string; excess: number }> {
   return BATCHABLE.flatMap((rule) => {
     const perObject = new Map<string, Set<string>>();
-    for (const r of requests.filter((q) => rule.pattern.test(endpointOf(q)))) {
-      const writes = perObject.get(rule.objectOf(r)) ?? new Set<string>();
-      writes.add(identity(r));
-      perObject.set(rule.objectOf(r), writes);
+    for (const { request, identity } of asked.filter((a) =>
+      rule.pattern.test(endpointOf(a.request)),
+    )) {
+      const writes = perObject.get(rule.objectOf(request)) ?? new Set<string>();
+      writes.add(identity);
+      perObject.set(rule.objectOf(request), writes);
     }
     return [...perObject.entries()]
       .filter(([, writes]) => writes.size > 1)

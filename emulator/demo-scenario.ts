@@ -79,6 +79,9 @@ export async function readmePipelineEnv(
     BITBUCKET_BUILD_NUMBER: '42',
     BITBUCKET_PIPELINE_UUID: pipelineUuid,
     BITBUCKET_STEP_UUID: stepUuid,
+    // Bitbucket sets it on every step: 1 on a first attempt, so there is no predecessor's
+    // run to look for (ON_ORPHAN).
+    BITBUCKET_STEP_RUN_NUMBER: '1',
     BITBUCKET_CLONE_DIR: cloneDir,
   };
 }

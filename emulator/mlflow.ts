@@ -1,10 +1,8 @@
-import { posix } from 'node:path';
 import {
   argsOf,
   decodePageToken,
   encodePageToken,
   invalidParameter,
-  lengthError,
   notFound,
   optionalInteger,
   optionalString,
@@ -20,61 +18,25 @@ import {
   trackingState,
   type MlflowRun,
 } from './mlflow-store.js';
+import { registerRunWriteRoutes, requireRun } from './mlflow-run-writes.js';
 import type { EmuRequest, EmuResponse, Router } from './router.js';
 import type { EmulatorState } from './state.js';
 
 /** MLflow tracking endpoints (`/api/2.0/mlflow/experiments/*`, `runs/*`). */
 
+// Where other emulator modules have always found the tag rules.
+export {
+  MAX_RUN_TAG_KEY_BYTES,
+  MAX_RUN_TAG_VALUE_BYTES,
+  validateTagKey,
+} from './mlflow-run-writes.js';
+
 const BASE = '/api/2.0/mlflow';
-/** Run tag limits on Databricks (reference §4.1): key 250 bytes, value 64 KB. */
-export const MAX_RUN_TAG_KEY_BYTES = 250;
-export const MAX_RUN_TAG_VALUE_BYTES = 64 * 1024;
 const SEARCH_MAX_RESULTS_DEFAULT = 1000;
 const SEARCH_MAX_RESULTS_LIMIT = 50000;
 const VIEW_TYPES = ['ACTIVE_ONLY', 'DELETED_ONLY', 'ALL'] as const;
-const VALID_KEY = /^[/\w.\- ]*$/;
 
 const ok = (body: object): EmuResponse => ({ status: 200, body });
-
-/**
- * Returns the tag key unchanged when MLflow would accept it.
- * @throws ApiError INVALID_PARAMETER_VALUE for characters or paths MLflow rejects, or length.
- */
-export function validateTagKey(key: string, limitBytes: number): string {
-  const chars =
-    'Names may only contain alphanumerics, underscores (_), dashes (-), periods (.), spaces ( ), and slashes (/).';
-  if (!VALID_KEY.test(key)) throw invalidParameter(`Invalid tag name: '${key}'. ${chars}`);
-  const normal = posix.normalize(key);
-  if (normal !== key || normal === '.' || normal.startsWith('..') || normal.startsWith('/')) {
-    throw invalidParameter(
-      `Invalid tag name: '${key}'. Names may be treated as files in certain cases, and must not ` +
-        `resolve to other names when treated as such. This name would resolve to '${normal}'`,
-    );
-  }
-  const tooLong = lengthError('Tag key', key, limitBytes);
-  if (tooLong) throw tooLong;
-  return key;
-}
-
-function requireRun(state: EmulatorState, args: Args): MlflowRun {
-  const runId =
-    optionalString(args, 'run_id') ||
-    optionalString(args, 'run_uuid') ||
-    requireString(args, 'run_id');
-  const run = trackingState(state).runs.get(runId);
-  if (!run) throw notFound(`Run with id=${runId} not found`);
-  return run;
-}
-
-function requireActiveRun(state: EmulatorState, args: Args): MlflowRun {
-  const run = requireRun(state, args);
-  if (run.info.lifecycle_stage !== 'active') {
-    throw invalidParameter(
-      `The run ${run.info.run_id} must be in the 'active' state. Current state is ${run.info.lifecycle_stage}.`,
-    );
-  }
-  return run;
-}
 
 function getExperimentByName(state: EmulatorState, req: EmuRequest): EmuResponse {
   const name = requireString(argsOf(req), 'experiment_name');
@@ -132,30 +94,6 @@ function searchRuns(state: EmulatorState, req: EmuRequest): EmuResponse {
   });
 }
 
-function setTag(state: EmulatorState, req: EmuRequest): EmuResponse {
-  const args = argsOf(req);
-  const run = requireActiveRun(state, args);
-  const key = validateTagKey(requireString(args, 'key'), MAX_RUN_TAG_KEY_BYTES);
-  const value = optionalString(args, 'value') ?? '';
-  const tooLong = lengthError('Tag value', value, MAX_RUN_TAG_VALUE_BYTES);
-  if (tooLong) throw tooLong;
-  run.tags[key] = value;
-  // MLflow keeps the run name and its system tag in step.
-  if (key === 'mlflow.runName') run.info.run_name = value;
-  return ok({});
-}
-
-function deleteTag(state: EmulatorState, req: EmuRequest): EmuResponse {
-  const args = argsOf(req);
-  const run = requireActiveRun(state, args);
-  const key = requireString(args, 'key');
-  if (!(key in run.tags)) {
-    throw notFound(`No tag with name: ${key} in run with id ${run.info.run_id}`);
-  }
-  delete run.tags[key];
-  return ok({});
-}
-
 /** Registers the MLflow tracking routes on the router. */
 export function registerMlflowRoutes(router: Router, state: EmulatorState): void {
   router.add('GET', `${BASE}/experiments/get-by-name`, (req) => getExperimentByName(state, req));
@@ -164,6 +102,5 @@ export function registerMlflowRoutes(router: Router, state: EmulatorState): void
     ok({ run: runJson(requireRun(state, argsOf(req))) }),
   );
   router.add('POST', `${BASE}/runs/search`, (req) => searchRuns(state, req));
-  router.add('POST', `${BASE}/runs/set-tag`, (req) => setTag(state, req));
-  router.add('POST', `${BASE}/runs/delete-tag`, (req) => deleteTag(state, req));
+  registerRunWriteRoutes(router, state);
 }

@@ -7,6 +7,9 @@ import type { ApiClient } from './types.js';
 
 const BASE = '/api/2.0/mlflow';
 
+/** MLflow's limit on tags in one runs/log-batch request (MAX_PARAMS_TAGS_PER_BATCH). */
+export const MAX_TAGS_PER_BATCH = 100;
+
 export interface MlflowTag {
   key: string;
   value: string;
@@ -85,6 +88,11 @@ export interface MlflowApi {
   getRun(runId: string): Promise<MlflowRun>;
   /** Idempotent: setting a tag to the value it has changes nothing. */
   setRunTag(runId: string, tag: MlflowTag): Promise<void>;
+  /**
+   * Sets several tags on a run in one call (runs/log-batch; MLflow takes at most
+   * {@link MAX_TAGS_PER_BATCH}). Idempotent like set-tag.
+   */
+  logBatchTags(runId: string, tags: readonly MlflowTag[]): Promise<void>;
   /** @throws PipeError ERR_NOT_FOUND */
   getRegisteredModel(name: string): Promise<RegisteredModel>;
   /** @throws PipeError ERR_API with errorCode RESOURCE_ALREADY_EXISTS when it exists */
@@ -138,6 +146,9 @@ export function mlflowApi(api: ApiClient, signal?: AbortSignal): MlflowApi {
     getRun: async (runId) => (await get<{ run: MlflowRun }>('runs/get', { run_id: runId })).run,
     setRunTag: async (runId, tag) => {
       await post('runs/set-tag', { run_id: runId, key: tag.key, value: tag.value }, true);
+    },
+    logBatchTags: async (runId, tags) => {
+      await post('runs/log-batch', { run_id: runId, tags }, true);
     },
     getRegisteredModel: async (name) =>
       (await get<{ registered_model: RegisteredModel }>('registered-models/get', { name }))

@@ -3,66 +3,49 @@
  * and the run it started goes on. When the step is re-run, one runs/list request before the
  * trigger looks for that run (orphan-marker.ts says how it is recognised), and then
  * `reconnect` waits on it instead of starting another, `cancel` cancels it and starts afresh,
- * `ignore` starts another beside it.
+ * `ignore` starts another beside it. For run_job that same request, unfiltered, also brings the
+ * job's recent history (the duration prediction) when the action still needs it.
  */
 import { createHash } from 'node:crypto';
 import { formatDuration } from '../../config/parsers.js';
-import {
-  listRuns,
-  type ListRunsRequest,
-  type Run,
-  type RunNowRequest,
-} from '../../databricks/jobs.js';
-import { isPipeError, PipeError } from '../../errors.js';
+import type { Run } from '../../databricks/jobs.js';
+import { PipeError } from '../../errors.js';
 import type { ActionContext } from '../types.js';
 import { auditEvent } from './audit.js';
 import { cancelAndSettle } from './cancel-run.js';
-import { carriesPipelineIdentity, isMarkedSubmitRun, isSameJobRun } from './orphan-marker.js';
+import {
+  findOrphans,
+  isFirstAttempt,
+  type OrphanLookUp,
+  type OrphanSearch,
+} from './orphan-search.js';
 import { stateLabel } from './run-state.js';
-import { isClaimed, trackRun, triggerRun, type TriggerRequest } from './trigger.js';
+import { trackRun, triggerRun, type TriggerRequest } from './trigger.js';
 
-/** How to find the runs a stopped predecessor started for this action. */
-export interface OrphanSearch {
-  /** One runs/list page, narrowed as far as the server can (job_id or run_type). */
-  query: Pick<ListRunsRequest, 'job_id' | 'run_type'>;
-  isMatch(run: Run): boolean;
-}
+// The searches' builders, where the actions have always found them.
+export {
+  jobRunSearch,
+  submitRunSearch,
+  willLookForJobRun,
+  type OrphanSearch,
+} from './orphan-search.js';
 
 /** The run an action goes on with, and whether it was a predecessor's. */
 export interface StartedRun {
   runId: number;
   isReconnected: boolean;
-}
-
-// runs/list's largest page: a single request, as the predecessor's run is among the newest.
-const LIST_LIMIT = 25;
-
-/** Returns the search for submit_run's marked run name. */
-export function submitRunSearch(marker: string): OrphanSearch {
-  return {
-    query: { run_type: 'SUBMIT_RUN' },
-    isMatch: (run) => isMarkedSubmitRun(run, marker),
-  };
-}
-
-/**
- * Returns the search for run_job's run, or undefined (with a debug line saying why) when its
- * parameters cannot tell this pipeline's run from any other run of the job.
- */
-export function jobRunSearch(ctx: ActionContext, body: RunNowRequest): OrphanSearch | undefined {
-  if (ctx.bitbucket.pipelineUuid === undefined) return undefined;
-  if (!carriesPipelineIdentity(body, ctx.bitbucket)) {
-    ctx.log.debug(
-      'no look-up for a stopped predecessor\'s run: no parameter carries the commit (e.g. git_commit: "{{ bitbucket.commit }}")',
-    );
-    return undefined;
-  }
-  return { query: { job_id: body.job_id }, isMatch: (run) => isSameJobRun(run, body) };
+  /**
+   * The job's newest runs, active and completed, newest first: the look-up's unfiltered page,
+   * when the history was asked for and the look-up listed a job's runs.
+   */
+  listed?: Run[];
 }
 
 /**
  * Returns the run this action goes on with: per ON_ORPHAN, a stopped predecessor's run
- * (reconnect) or a new one (after cancelling the predecessor's, or beside it).
+ * (reconnect) or a new one (after cancelling the predecessor's, or beside it). With
+ * `withHistory`, a look-up for a job's run lists all its newest runs, not only active ones, and
+ * returns them as `listed` for the duration prediction.
  * @throws PipeError ERR_API when ON_ORPHAN=cancel and the predecessor's run cannot be
  *   cancelled (no second run is started beside it); errors of the trigger
  */
@@ -70,10 +53,22 @@ export async function startOrReconnect(
   ctx: ActionContext,
   trigger: TriggerRequest,
   search: OrphanSearch | undefined,
+  options: { withHistory?: boolean } = {},
 ): Promise<StartedRun> {
-  // A step's first attempt has no predecessor to find: no look-up, no extra request.
-  const isFirstAttempt = ctx.bitbucket.stepRunNumber === '1';
-  const orphans = search && !isFirstAttempt ? await findOrphans(ctx, search) : [];
+  const lookUp: OrphanLookUp =
+    search && !isFirstAttempt(ctx)
+      ? await findOrphans(ctx, search, options.withHistory === true)
+      : { orphans: [] };
+  const listed = lookUp.listed ? { listed: lookUp.listed } : {};
+  const { runId, isReconnected } = await adoptOrStart(ctx, trigger, lookUp.orphans);
+  return { runId, isReconnected, ...listed };
+}
+
+async function adoptOrStart(
+  ctx: ActionContext,
+  trigger: TriggerRequest,
+  orphans: Run[],
+): Promise<StartedRun> {
   const [newest, ...older] = orphans;
   if (!newest) return { runId: await triggerRun(ctx, trigger), isReconnected: false };
   switch (ctx.settings.onOrphan) {
@@ -97,32 +92,6 @@ export async function startOrReconnect(
         `${describeOrphans(ctx, orphans)} still active; ON_ORPHAN=ignore: starting another run beside it`,
       );
       return { runId: await triggerRun(ctx, trigger), isReconnected: false };
-  }
-}
-
-/**
- * Returns the matching active runs this invocation did not start, newest first. A failed
- * look-up only costs the safeguard: it is logged and the action goes on.
- */
-async function findOrphans(ctx: ActionContext, search: OrphanSearch): Promise<Run[]> {
-  try {
-    const page = await listRuns(
-      ctx.api,
-      { ...search.query, active_only: true, limit: LIST_LIMIT },
-      { signal: ctx.signal },
-    );
-    const runs = page.runs ?? [];
-    const found = runs.filter((run) => search.isMatch(run) && !isClaimed(ctx, run.run_id));
-    if (found.length === 0 && page.has_more) {
-      ctx.log.debug(`no earlier attempt's run among the ${runs.length} newest active runs`);
-    }
-    return found.sort((a, b) => (b.start_time ?? 0) - (a.start_time ?? 0));
-  } catch (error) {
-    if (ctx.signal.aborted || isPipeError(error, 'ERR_CANCELLED')) throw error;
-    ctx.log.warn(
-      `could not look for a run an earlier attempt of this step left running (${(error as Error).message}); starting a new run`,
-    );
-    return [];
   }
 }
 

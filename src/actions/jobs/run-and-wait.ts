@@ -11,6 +11,7 @@ import { cancelAndSettle, type CancelOutcome } from './cancel-run.js';
 import { explainFailure } from './explain-failure.js';
 import { startOrReconnect, type OrphanSearch } from './orphans.js';
 import type { DurationPrediction } from './poll-schedule.js';
+import { predictFromRuns } from './prepare-job-run.js';
 import { isSuccess, resultStateOf } from './run-state.js';
 import { collectTaskOutputs } from './task-outputs.js';
 import type { TriggerRequest } from './trigger.js';
@@ -22,6 +23,10 @@ export interface RunRequest {
   trigger: TriggerRequest;
   wait: boolean;
   timeoutMs: number;
+  /**
+   * How long the job's recent runs took; when undefined and the action waits, read from the
+   * orphan look-up's page if one is made (prepare-job-run.ts leaves it to that page).
+   */
   prediction?: DurationPrediction | undefined;
   /** How to find a run a stopped predecessor started for this action (ON_ORPHAN). */
   orphans?: OrphanSearch | undefined;
@@ -34,7 +39,11 @@ export interface RunRequest {
  *   error of the trigger (ERR_API too when ON_ORPHAN=cancel cannot cancel a predecessor's run)
  */
 export async function runAndWait(ctx: ActionContext, request: RunRequest): Promise<ActionOutputs> {
-  const { runId, isReconnected } = await startOrReconnect(ctx, request.trigger, request.orphans);
+  const withHistory = request.wait && request.prediction === undefined;
+  const started = await startOrReconnect(ctx, request.trigger, request.orphans, { withHistory });
+  const { runId, isReconnected } = started;
+  const prediction =
+    request.prediction ?? (started.listed ? predictFromRuns(ctx, started.listed) : undefined);
   const outputs: ActionOutputs = isReconnected
     ? { run_id: runId, reconnected: true }
     : { run_id: runId };
@@ -50,12 +59,7 @@ export async function runAndWait(ctx: ActionContext, request: RunRequest): Promi
   if (!request.wait) return outputs;
   let outcome: WaitOutcome;
   try {
-    outcome = await waitForRun(ctx, {
-      runId,
-      run,
-      timeoutMs: request.timeoutMs,
-      prediction: request.prediction,
-    });
+    outcome = await waitForRun(ctx, { runId, run, timeoutMs: request.timeoutMs, prediction });
   } catch (error) {
     return abandon(ctx, runId, outputs, error);
   }

@@ -7,17 +7,20 @@ export type AuditedCall = Pick<AuditEvent, 'operation' | 'target' | 'request'>;
 
 /**
  * Returns what `call` resolves to, after appending one audit record for it (DESIGN §7.12): one
- * per logical state-changing call, retries included in it, failures recorded too.
+ * per logical state-changing call, retries included in it, failures recorded too. `what` may
+ * be a function, read when the call has ended (a call that found out which endpoint it could
+ * use says so).
  * @throws whatever `call` throws, after recording it
  */
 export async function audited<T>(
   ctx: ActionContext,
-  what: AuditedCall,
+  what: AuditedCall | (() => AuditedCall),
   call: () => Promise<T>,
   response?: (value: T) => Record<string, unknown>,
 ): Promise<T> {
   const { index, id, type } = ctx.action;
   const action = id === undefined ? { index, type } : { index, id, type };
+  const described = (): AuditedCall => (typeof what === 'function' ? what() : what);
   let value: T;
   try {
     value = await call();
@@ -25,7 +28,7 @@ export async function audited<T>(
     const failure = toPipeError(error);
     await ctx.audit.record({
       action,
-      ...what,
+      ...described(),
       result: 'failed',
       error: { code: failure.code, message: failure.message },
     });
@@ -33,7 +36,7 @@ export async function audited<T>(
   }
   await ctx.audit.record({
     action,
-    ...what,
+    ...described(),
     result: 'succeeded',
     ...(response ? { response: response(value) } : {}),
   });

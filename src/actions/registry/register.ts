@@ -1,4 +1,5 @@
 import { mlflowApi, type MlflowApi } from '../../databricks/mlflow.js';
+import type { ApiClient } from '../../databricks/types.js';
 import {
   actionKey,
   registrationKeyTags,
@@ -7,6 +8,11 @@ import {
 import { isUnityCatalogName, parseDurationMs } from '../../plan/action-schema-parts.js';
 import type { RegisterModelSpec } from '../register-model.js';
 import type { ActionContext, ActionOutputs } from '../types.js';
+import {
+  preflightSelectionOf,
+  provisionalSelection,
+  type PreflightSelection,
+} from './preflight-selection.js';
 import { applyRunTags } from './run-tags.js';
 import { getSelectedRun, runIdOfSource, selectRuns, type SelectedRun } from './selection.js';
 import { registerInUnityCatalog } from './uc-registration.js';
@@ -22,15 +28,16 @@ const DEFAULT_ARTIFACT_PATH = 'model';
 
 /**
  * Returns the source of a register_model spec: the first run of its selector, or its `source`
- * (with the run a `runs:/` URI names).
+ * (with the run a `runs:/` URI names). The experiment is looked up once per `invocation`.
  * @throws PipeError ERR_NOT_FOUND for a missing experiment or run, or no matching run
  */
 export async function resolveSource(
   ml: MlflowApi,
   spec: RegisterModelSpec,
+  invocation?: ApiClient,
 ): Promise<RegisterSource> {
   if (spec.from_run) {
-    const [run] = await selectRuns(ml, spec.from_run, 1);
+    const [run] = await selectRuns(ml, spec.from_run, 1, invocation);
     const path = (spec.from_run.artifact_path ?? DEFAULT_ARTIFACT_PATH).replace(/^\/+/, '');
     return { source: `runs:/${run.runId}/${path}`, run };
   }
@@ -46,17 +53,36 @@ function describeRun(run: SelectedRun | undefined): string {
 
 /**
  * Returns the preflight resolution of register_model (DESIGN §7.2): the source it would
- * register now. With DRY_RUN it says so in one line.
+ * register now, as a selection the run reuses once the orchestrator marks it final. With
+ * DRY_RUN it says so in one line.
  * @throws PipeError ERR_NOT_FOUND (the orchestrator reports it as an unresolved plan, exit 2)
  */
 export async function preflightRegisterModel(
   spec: RegisterModelSpec,
   ctx: ActionContext,
-): Promise<RegisterSource> {
-  const resolved = await resolveSource(mlflowApi(ctx.api, ctx.signal), spec);
+): Promise<PreflightSelection<RegisterSource>> {
+  const resolved = await resolveSource(mlflowApi(ctx.api, ctx.signal), spec, ctx.api);
   const line = `${resolved.source}${describeRun(resolved.run)} as a new version of "${spec.name}"`;
   ctx.log.info(ctx.settings.dryRun ? `would register ${line}` : `will register ${line}`);
-  return resolved;
+  return provisionalSelection(resolved);
+}
+
+/** Returns the source to register: the preflight's when final, else selected again. */
+async function sourceAtRun(
+  ml: MlflowApi,
+  spec: RegisterModelSpec,
+  ctx: ActionContext,
+): Promise<RegisterSource> {
+  const planned = preflightSelectionOf<RegisterSource>(ctx.resolved);
+  if (planned?.isFinal) return planned.selected;
+  // An earlier action of the plan may have logged a better run since preflight.
+  const from = await resolveSource(ml, spec, ctx.api);
+  if (planned && planned.selected.source !== from.source) {
+    ctx.log.info(
+      `the selector now matches ${from.source} (preflight saw ${planned.selected.source})`,
+    );
+  }
+  return from;
 }
 
 function registration(
@@ -90,12 +116,7 @@ export async function runRegisterModel(
   const timeoutMs = (spec.timeout && parseDurationMs(spec.timeout)) || ctx.settings.waitTimeoutMs;
   const deadlineMs = ctx.clock.now() + timeoutMs;
   const ml = mlflowApi(ctx.api, ctx.signal);
-  // Selected again: an earlier action of the plan may have logged a better run since preflight.
-  const from = await resolveSource(ml, spec);
-  const planned = ctx.resolved as RegisterSource | undefined;
-  if (planned && planned.source !== from.source) {
-    ctx.log.info(`the selector now matches ${from.source} (preflight saw ${planned.source})`);
-  }
+  const from = await sourceAtRun(ml, spec, ctx);
   const reg = registration(spec, ctx, from);
   const outputs = { run_id: from.run?.runId ?? '', source: from.source };
   try {

@@ -5,7 +5,9 @@ import {
   type MlflowExperiment,
   type MlflowRun,
 } from '../../databricks/mlflow.js';
+import type { ApiClient } from '../../databricks/types.js';
 import type { FromRunSelector } from '../../plan/action-schema-parts.js';
+import { memoFor } from '../jobs/resolve-job.js';
 
 /** A run the pipe selected: its id, experiment and tags (for lineage). */
 export interface SelectedRun {
@@ -47,15 +49,50 @@ function selected(run: MlflowRun): SelectedRun {
 }
 
 /**
- * Returns the experiment a selector names: a numeric id, or else a path.
- * @throws PipeError ERR_NOT_FOUND naming the experiment
+ * Returns the experiment a selector names: a numeric id, or else a path. With `invocation`
+ * (the pipe's one ApiClient) it is asked once per invocation, as jobs are: the preflight's
+ * answer serves the action, and every selector naming the same experiment by name or id.
+ * @throws PipeError ERR_NOT_FOUND naming the experiment; API errors as they are
  */
-export async function resolveExperiment(
+export function resolveExperiment(
   ml: MlflowApi,
   experiment: string,
+  invocation?: ApiClient,
 ): Promise<MlflowExperiment> {
+  if (!invocation) return lookUpExperiment(ml, experiment);
+  const answer = memoFor(experiments, invocation, experiment, () =>
+    lookUpExperiment(ml, experiment),
+  );
+  return answer.then(
+    (found) => rememberExperiment(invocation, found),
+    (error: unknown) => {
+      // Only answers are remembered: a missing experiment or a failed call is asked again.
+      const byKey = experiments.get(invocation);
+      if (byKey?.get(experiment) === answer) byKey.delete(experiment);
+      throw error;
+    },
+  );
+}
+
+const experiments = new WeakMap<ApiClient, Map<string, Promise<MlflowExperiment>>>();
+
+/** Returns `found`, remembered under its id and name too (a later selector may use either). */
+function rememberExperiment(invocation: ApiClient, found: MlflowExperiment): MlflowExperiment {
+  // A name of digits alone would be read as an id, so it is never a key.
+  const keys = isExperimentId(found.name)
+    ? [found.experiment_id]
+    : [found.experiment_id, found.name];
+  for (const key of keys) void memoFor(experiments, invocation, key, () => Promise.resolve(found));
+  return found;
+}
+
+function isExperimentId(ref: string): boolean {
+  return /^\d+$/.test(ref);
+}
+
+async function lookUpExperiment(ml: MlflowApi, experiment: string): Promise<MlflowExperiment> {
   try {
-    return /^\d+$/.test(experiment)
+    return isExperimentId(experiment)
       ? await ml.getExperiment(experiment)
       : await ml.getExperimentByName(experiment);
   } catch (error) {
@@ -68,15 +105,17 @@ export async function resolveExperiment(
 }
 
 /**
- * Returns the runs a selector matches, in its order, at most `limit` of them.
+ * Returns the runs a selector matches, in its order, at most `limit` of them (the experiment
+ * looked up once per `invocation`, see {@link resolveExperiment}).
  * @throws PipeError ERR_NOT_FOUND for a missing experiment or when nothing matches
  */
 export async function selectRuns(
   ml: MlflowApi,
   selector: FromRunSelector,
   limit: number,
+  invocation?: ApiClient,
 ): Promise<[SelectedRun, ...SelectedRun[]]> {
-  const experiment = await resolveExperiment(ml, selector.experiment);
+  const experiment = await resolveExperiment(ml, selector.experiment, invocation);
   const runs: MlflowRun[] = [];
   let pageToken: string | undefined;
   do {

@@ -1,6 +1,12 @@
 import { mlflowApi, type MlflowApi } from '../../databricks/mlflow.js';
+import type { ApiClient } from '../../databricks/types.js';
 import type { TagRunSpec } from '../tag-run.js';
 import type { ActionContext, ActionOutputs } from '../types.js';
+import {
+  preflightSelectionOf,
+  provisionalSelection,
+  type PreflightSelection,
+} from './preflight-selection.js';
 import { applyRunTags, tagsForRun } from './run-tags.js';
 import { getSelectedRun, selectRuns, type SelectedRun } from './selection.js';
 
@@ -9,12 +15,18 @@ export const DEFAULT_MAX_RUNS = 100;
 
 /**
  * Returns the runs a tag_run spec names: by id (each must exist) or every match of its
- * selector, up to max_results.
+ * selector, up to max_results (the experiment looked up once per `invocation`).
  * @throws PipeError ERR_NOT_FOUND for a missing run or experiment, or no matching run
  */
-export async function resolveRuns(ml: MlflowApi, spec: TagRunSpec): Promise<SelectedRun[]> {
-  if (spec.from_run)
-    return selectRuns(ml, spec.from_run, spec.from_run.max_results ?? DEFAULT_MAX_RUNS);
+export async function resolveRuns(
+  ml: MlflowApi,
+  spec: TagRunSpec,
+  invocation?: ApiClient,
+): Promise<SelectedRun[]> {
+  if (spec.from_run) {
+    const limit = spec.from_run.max_results ?? DEFAULT_MAX_RUNS;
+    return selectRuns(ml, spec.from_run, limit, invocation);
+  }
   const ids = spec.run_ids ?? (spec.run_id === undefined ? [] : [spec.run_id]);
   const runs: SelectedRun[] = [];
   for (const id of new Set(ids)) runs.push(await getSelectedRun(ml, id));
@@ -22,11 +34,15 @@ export async function resolveRuns(ml: MlflowApi, spec: TagRunSpec): Promise<Sele
 }
 
 /**
- * Returns the run ids tag_run would tag (DESIGN §7.2); with DRY_RUN it says what changes.
+ * Returns the runs tag_run would tag (DESIGN §7.2), as a selection the run reuses once the
+ * orchestrator marks it final; with DRY_RUN it says what changes.
  * @throws PipeError ERR_NOT_FOUND
  */
-export async function preflightTagRun(spec: TagRunSpec, ctx: ActionContext): Promise<string[]> {
-  const runs = await resolveRuns(mlflowApi(ctx.api, ctx.signal), spec);
+export async function preflightTagRun(
+  spec: TagRunSpec,
+  ctx: ActionContext,
+): Promise<PreflightSelection<SelectedRun[]>> {
+  const runs = await resolveRuns(mlflowApi(ctx.api, ctx.signal), spec, ctx.api);
   if (ctx.settings.dryRun) {
     for (const run of runs) {
       const keys = Object.keys(tagsForRun(ctx, run, spec.tags));
@@ -35,7 +51,7 @@ export async function preflightTagRun(spec: TagRunSpec, ctx: ActionContext): Pro
       );
     }
   }
-  return runs.map((r) => r.runId);
+  return provisionalSelection(runs);
 }
 
 /**
@@ -45,8 +61,9 @@ export async function preflightTagRun(spec: TagRunSpec, ctx: ActionContext): Pro
  */
 export async function runTagRun(spec: TagRunSpec, ctx: ActionContext): Promise<ActionOutputs> {
   const ml = mlflowApi(ctx.api, ctx.signal);
-  // Resolved again: an earlier action of the plan may have logged matching runs since preflight.
-  const runs = await resolveRuns(ml, spec);
+  const planned = preflightSelectionOf<SelectedRun[]>(ctx.resolved);
+  // Resolved again unless final: an earlier action may have logged or tagged runs since preflight.
+  const runs = planned?.isFinal ? planned.selected : await resolveRuns(ml, spec, ctx.api);
   let changed = 0;
   for (const run of runs) {
     if ((await applyRunTags(ctx, ml, run, spec.tags)) > 0) changed += 1;

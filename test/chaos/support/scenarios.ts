@@ -58,6 +58,7 @@ const REGISTRY_ENDPOINTS = [
   'mlflow/runs/search',
   'mlflow/runs/get',
   'mlflow/runs/set-tag',
+  'mlflow/runs/log-batch',
   'mlflow/registered-models/get',
   'mlflow/model-versions/search',
   'mlflow/model-versions/create',

@@ -89,8 +89,9 @@ describeWithMlflow('registry actions against a real MLflow server', (server) => 
     // The run has its own lineage (a commit): the pipe adds no git keys to it.
     expect(tags['mlflow.source.git.branch']).toBeUndefined();
     expect(await runTagsOf(server(), worse)).not.toHaveProperty('bitbucket.commit');
+    // The run's provenance tags in one runs/log-batch call, which the real server takes.
     expect(h.audit.map((e) => `${e.operation} ${e.result}`)).toEqual([
-      'mlflow.runs.set-tag succeeded',
+      'mlflow.runs.log-batch succeeded',
       'mlflow.registered-models.create succeeded',
       'mlflow.model-versions.create succeeded',
       'mlflow.registered-models.alias succeeded',
@@ -140,8 +141,8 @@ describeWithMlflow('registry actions against a real MLflow server', (server) => 
     expect(otherTags['mlflow.source.git.branch']).toBeUndefined();
     expect(otherTags).toMatchObject({ 'bitbucket.commit': COMMIT, reviewed: 'yes' });
     expect(h.audit.map((e) => `${e.operation} ${e.target}`)).toEqual([
-      `mlflow.runs.set-tag run:${bare}`,
-      `mlflow.runs.set-tag run:${other}`,
+      `mlflow.runs.log-batch run:${bare}`,
+      `mlflow.runs.log-batch run:${other}`,
     ]);
   });
 

@@ -35,7 +35,15 @@ interface Results {
 }
 
 const isLookup = (r: RequestLogEntry): boolean =>
-  r.path.endsWith('/runs/list') && r.query['active_only'] === 'true';
+  r.path.endsWith('/runs/list') && r.query['completed_only'] !== 'true';
+const isList = (r: RequestLogEntry): boolean => r.path.endsWith('/runs/list');
+/** A runs/list request as `job 7 completed_only limit 5`, `SUBMIT_RUN active_only limit 25`. */
+const describeList = (r: RequestLogEntry): string =>
+  [
+    r.query['job_id'] ? `job ${r.query['job_id']}` : r.query['run_type'],
+    ...['active_only', 'completed_only'].filter((flag) => r.query[flag] === 'true'),
+    `limit ${r.query['limit']}`,
+  ].join(' ');
 
 describe('looking for a stopped predecessor’s run', () => {
   let emu: Emulator;
@@ -81,13 +89,13 @@ describe('looking for a stopped predecessor’s run', () => {
       WITH_COMMIT + EVALUATE + TRAIN('{ epochs: "3" }').replace('id: train', 'id: again');
     const inPipeline = await step(plan);
     expect(inPipeline.exitCode).toBe(0);
-    const lookups = emu.findRequests().filter(isLookup);
-    // run_job with the commit, submit_run; not the run_job whose parameters identify nothing.
-    expect(lookups.map((r) => r.query['job_id'] ?? r.query['run_type'])).toEqual([
-      String(jobId),
-      'SUBMIT_RUN',
+    // `again` (its parameters identify nothing) reads the job's history in preflight; `train`
+    // reads it from its look-up's page, unfiltered; submit_run looks among active one-time runs.
+    expect(emu.findRequests().filter(isList).map(describeList)).toEqual([
+      `job ${jobId} completed_only limit 5`,
+      `job ${jobId} limit 25`,
+      'SUBMIT_RUN active_only limit 25',
     ]);
-    expect(lookups.every((r) => r.query['limit'] === '25')).toBe(true);
 
     emu.clearRequests();
     const local = await step(plan, { BITBUCKET_PIPELINE_UUID: undefined });
@@ -96,6 +104,51 @@ describe('looking for a stopped predecessor’s run', () => {
     expect(emu.findRequests({ method: 'POST', path: 'runs/submit' })[0]?.body).toMatchObject({
       run_name: 'evaluate',
     });
+  });
+
+  it.each([
+    {
+      name: 'a first attempt: the history alone, no look-up',
+      runNumber: '1',
+      lists: ['completed_only limit 5'],
+    },
+    {
+      name: 'a re-run: one page for the look-up and the history',
+      runNumber: '2',
+      lists: ['limit 25'],
+    },
+    { name: 'no run number (taken as a re-run)', runNumber: undefined, lists: ['limit 25'] },
+  ])('run_job on $name', async ({ runNumber, lists }) => {
+    const jobId = emu.addJob({
+      name: 'churn-training',
+      durationMs: 2 * MIN,
+      timeout_seconds: 3600,
+      history: Array.from({ length: 6 }, () => ({ durationMs: 2 * MIN })),
+    });
+    const run = await step(WITH_COMMIT, { BITBUCKET_STEP_RUN_NUMBER: runNumber });
+    expect(run.exitCode).toBe(0);
+    expect(emu.findRequests().filter(isList).map(describeList)).toEqual(
+      lists.map((list) => `job ${jobId} ${list}`),
+    );
+    // The prediction comes from the newest five completed runs either way.
+    expect(run.output).toContain('recent successful runs took 2m (5 runs)');
+  });
+
+  it('a run of the same parameters that has already ended is history, not a run to adopt', async () => {
+    const jobId = emu.addJob({
+      name: 'churn-training',
+      durationMs: 2 * MIN,
+      timeout_seconds: 3600,
+    });
+    const ended = emu.startRun(jobId, {
+      startedAgoMs: 30 * MIN,
+      jobParameters: { git_commit: COMMIT },
+    });
+    const rerun = await step(WITH_COMMIT);
+    expect(rerun.exitCode).toBe(0);
+    expect(rerun.results.actions[0]?.outputs['run_id']).not.toBe(ended);
+    expect(rerun.results.actions[0]?.outputs).not.toHaveProperty('reconnected');
+    expect(rerun.output).toMatch(/recent successful runs took 2m\d*s? \(1 runs\)/);
   });
 
   it('reconnects to a run started with the same parameters, and reports its outcome', async () => {

@@ -85,4 +85,15 @@ describe('registry actions through the pipe', () => {
     expect(ws.emu.ml.getAliasVersion('churn', 'champion')).toBe(1);
     expect(run.output).toMatch(/registered version 2 of ml_prod\.churn\.classifier/);
   });
+
+  it('asks for the experiment once, and register_model reuses what its preflight selected', async () => {
+    const run = await runPipe({ env: env({ ACTIONS: PLAN }), clock: ws.clock });
+    expect(run.exitCode).toBe(0);
+    // Preflight (register_model, tag_run) and run time share one look-up.
+    expect(ws.emu.findRequests({ path: 'experiments/get-by-name' })).toHaveLength(1);
+    // Preflight selects twice; at run time only tag_run selects again: register_model, before
+    // it, tags the run it registers, and a filter may test tags.
+    expect(ws.emu.findRequests({ method: 'POST', path: 'runs/search' })).toHaveLength(3);
+    expect(run.output).not.toContain('the selector now matches');
+  });
 });

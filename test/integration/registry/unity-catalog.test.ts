@@ -103,7 +103,7 @@ describe('Unity Catalog registration through a submitted run', () => {
     });
     expect((submit?.body as { timeout_seconds?: number }).timeout_seconds).toBeGreaterThan(0);
     expect(h.audit.map((e) => `${e.operation} ${e.result}`)).toEqual([
-      'mlflow.runs.set-tag succeeded',
+      'mlflow.runs.log-batch succeeded',
       'workspace.import succeeded',
       'jobs.runs.submit succeeded',
       'unity-catalog.models.aliases.set succeeded',
@@ -143,7 +143,7 @@ describe('Unity Catalog registration through a submitted run', () => {
     expect(error.message).toContain('/Workspace/Shared/.databricks-ml-pipe/');
     expect(ws.emu.findRequests({ method: 'POST', path: 'jobs/runs/submit' })).toEqual([]);
     expect(h.audit.map((e) => `${e.operation} ${e.result}`)).toEqual([
-      'mlflow.runs.set-tag succeeded',
+      'mlflow.runs.log-batch succeeded',
       'workspace.import failed',
     ]);
   });

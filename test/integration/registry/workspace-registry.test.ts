@@ -64,20 +64,25 @@ describe('workspace registry against the emulator', () => {
   it.each([
     { name: 'a 503', fault: { respond: { status: 503 } } },
     { name: 'a reset connection', fault: { reset: true } },
-  ])('after $name on model-versions/create, looks first, then creates it once', async ({ fault }) => {
-    ws.emu.faults.add({ method: 'POST', path: 'model-versions/create', ...fault });
-    const h = await ws.harness();
-    const outputs = await h.runPlan(PLAN);
-    expect(outputs.get(1)).toMatchObject({ version: '1' });
-    expect(ws.emu.findRequests({ method: 'POST', path: 'model-versions/create' })).toHaveLength(2);
-    // It looked for a version this step created before creating again.
-    const searches = ws.emu.findRequests({ method: 'GET', path: 'model-versions/search' });
-    expect(searches).toHaveLength(2);
-    expect(ws.emu.ml.getModelVersion('churn', 2)).toBeUndefined();
-    expect(
-      h.audit.filter((e) => e.operation === 'mlflow.model-versions.create').map((e) => e.result),
-    ).toEqual(['failed', 'succeeded']);
-  });
+  ])(
+    'after $name on model-versions/create, looks first, then creates it once',
+    async ({ fault }) => {
+      ws.emu.faults.add({ method: 'POST', path: 'model-versions/create', ...fault });
+      const h = await ws.harness();
+      const outputs = await h.runPlan(PLAN);
+      expect(outputs.get(1)).toMatchObject({ version: '1' });
+      expect(ws.emu.findRequests({ method: 'POST', path: 'model-versions/create' })).toHaveLength(
+        2,
+      );
+      // It looked for a version this step created before creating again.
+      const searches = ws.emu.findRequests({ method: 'GET', path: 'model-versions/search' });
+      expect(searches).toHaveLength(2);
+      expect(ws.emu.ml.getModelVersion('churn', 2)).toBeUndefined();
+      expect(
+        h.audit.filter((e) => e.operation === 'mlflow.model-versions.create').map((e) => e.result),
+      ).toEqual(['failed', 'succeeded']);
+    },
+  );
 
   it('treats a registered model created concurrently (RESOURCE_ALREADY_EXISTS) as success', async () => {
     // Another pipeline creates the model between our read and our create.
@@ -91,7 +96,7 @@ describe('workspace registry against the emulator', () => {
     const outputs = await h.runPlan(PLAN);
     expect(outputs.get(1)).toMatchObject({ version: '1' });
     expect(h.audit.map((e) => `${e.operation} ${e.result}`)).toEqual([
-      'mlflow.runs.set-tag succeeded',
+      'mlflow.runs.log-batch succeeded',
       'mlflow.registered-models.create failed',
       'mlflow.model-versions.create succeeded',
     ]);
@@ -135,6 +140,9 @@ describe('workspace registry against the emulator', () => {
       'bitbucket.step_uuid',
     ]);
     expect(ws.emu.ml.getMlflowRun(run)?.tags).not.toHaveProperty('bitbucket.commit');
-    expect(h.audit.map((e) => e.operation)).not.toContain('mlflow.runs.set-tag');
+    // No run tag write of either kind (runs/set-tag, runs/log-batch).
+    expect(h.audit.map((e) => e.operation).filter((op) => op.startsWith('mlflow.runs.'))).toEqual(
+      [],
+    );
   });
 });

@@ -20,12 +20,30 @@ const POLL = req('GET', '/api/2.2/jobs/runs/get', { run_id: '9' });
 const EXPERIMENT = req('GET', '/api/2.0/mlflow/experiments/get-by-name', {
   experiment_name: '/Shared/churn',
 });
+const SEARCH = req('POST', '/api/2.0/mlflow/runs/search', {}, { experiment_ids: ['7'] });
+const SUBMIT = req('POST', '/api/2.2/jobs/runs/submit', {}, { run_name: 'register' });
+const HISTORY = req('GET', '/api/2.2/jobs/runs/list', {
+  job_id: '5',
+  completed_only: 'true',
+  limit: '5',
+});
+const SWEEP = req('GET', '/api/2.2/jobs/runs/list', {
+  job_id: '5',
+  start_time_from: '1000',
+  limit: '25',
+});
 
 describe('analyzeEconomy', () => {
   it.each([
     {
       name: 'a lean plan: every non-poll request is needed',
       log: [TOKEN, JOB_BY_NAME, RUN_NOW, POLL, POLL, POLL, EXPERIMENT],
+      expected: { total: 7, nonPoll: 4, minimumNonPoll: 4, polls: 3 },
+      avoidable: [],
+    },
+    {
+      name: 'state sweeps (runs/list since a moment) are polls, not a second history look-up',
+      log: [TOKEN, JOB_BY_NAME, HISTORY, RUN_NOW, SWEEP, SWEEP, POLL],
       expected: { total: 7, nonPoll: 4, minimumNonPoll: 4, polls: 3 },
       avoidable: [],
     },
@@ -45,6 +63,36 @@ describe('analyzeEconomy', () => {
       name: 'the same experiment looked up twice is avoidable',
       log: [EXPERIMENT, EXPERIMENT],
       expected: { total: 2, nonPoll: 2, minimumNonPoll: 1, polls: 0 },
+      avoidable: [/experiments\/get-by-name\?experiment_name=\/Shared\/churn sent 2×/],
+    },
+    {
+      name: 'the same runs/search twice with no job run between is avoidable',
+      log: [SEARCH, JOB_BY_NAME, SEARCH],
+      expected: { total: 3, nonPoll: 3, minimumNonPoll: 2, polls: 0 },
+      avoidable: [/POST \/api\/2\.0\/mlflow\/runs\/search sent 2×/],
+    },
+    {
+      name: 'runs/search again after run-now is a new question (the run may log MLflow runs)',
+      log: [SEARCH, RUN_NOW, POLL, SEARCH],
+      expected: { total: 4, nonPoll: 3, minimumNonPoll: 3, polls: 1 },
+      avoidable: [],
+    },
+    {
+      name: 'runs/search again after runs/submit is a new question too',
+      log: [SEARCH, SUBMIT, SEARCH],
+      expected: { total: 3, nonPoll: 3, minimumNonPoll: 3, polls: 0 },
+      avoidable: [],
+    },
+    {
+      name: 'a third identical runs/search after the run started is still one too many',
+      log: [SEARCH, RUN_NOW, SEARCH, SEARCH],
+      expected: { total: 4, nonPoll: 4, minimumNonPoll: 3, polls: 0 },
+      avoidable: [/runs\/search sent 2×/],
+    },
+    {
+      name: 'a run started between two experiment look-ups does not excuse the second',
+      log: [EXPERIMENT, RUN_NOW, EXPERIMENT],
+      expected: { total: 3, nonPoll: 3, minimumNonPoll: 2, polls: 0 },
       avoidable: [/experiments\/get-by-name\?experiment_name=\/Shared\/churn sent 2×/],
     },
   ])('$name', ({ log, expected, avoidable }) => {

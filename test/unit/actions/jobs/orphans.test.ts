@@ -2,6 +2,7 @@ import {
   jobRunSearch,
   startOrReconnect,
   submitRunSearch,
+  willLookForJobRun,
 } from '../../../../src/actions/jobs/orphans.js';
 import { markedRunName } from '../../../../src/actions/jobs/orphan-marker.js';
 import { triggerRun, type TriggerRequest } from '../../../../src/actions/jobs/trigger.js';
@@ -203,6 +204,120 @@ describe('startOrReconnect', () => {
       isReconnected: false,
     });
     expect(tokens).toHaveLength(2);
+  });
+});
+
+describe('startOrReconnect with the history (run_job on a re-run)', () => {
+  const PARAMS = { job_id: 5, job_parameters: { git_commit: BB.commit } };
+  const ofJob = (run: ReturnType<typeof running>) => ({
+    ...run,
+    run_type: 'JOB_RUN',
+    job_id: 5,
+    job_parameters: [{ name: 'git_commit', value: BB.commit }],
+  });
+  const ended = (runId: number) => ({ ...ofJob(running(runId, 90)), ...terminated(runId) });
+
+  function jobSetup(listed: unknown[] | Error, stepRunNumber?: string) {
+    const api = fakeApi({
+      [LIST]: listed instanceof Error ? [listed] : [{ runs: listed, has_more: false }],
+    });
+    const bitbucket = { ...BB, ...(stepRunNumber ? { stepRunNumber } : {}) };
+    const test = testContext({ api, clock: virtualClock(), bitbucket });
+    const trigger: TriggerRequest = {
+      operation: 'jobs.run-now',
+      target: 'job:5',
+      request: {},
+      send: () => Promise.resolve(100),
+    };
+    return { ...test, api, trigger };
+  }
+
+  it('lists the job once, unfiltered: adopts the active match, returns every run listed', async () => {
+    const page = [ended(6), ofJob(running(7, 3))];
+    const { ctx, api, trigger } = jobSetup(page);
+    const search = jobRunSearch(ctx, PARAMS);
+    await expect(startOrReconnect(ctx, trigger, search, { withHistory: true })).resolves.toEqual({
+      runId: 7,
+      isReconnected: true,
+      listed: page,
+    });
+    expect(api.requests.map((r: ApiRequest) => r.query)).toEqual([{ job_id: 5, limit: 25 }]);
+  });
+
+  it('never adopts a matching run that has ended: it is history', async () => {
+    const { ctx, trigger } = jobSetup([ended(6)]);
+    const started = await startOrReconnect(ctx, trigger, jobRunSearch(ctx, PARAMS), {
+      withHistory: true,
+    });
+    expect(started).toMatchObject({ runId: 100, isReconnected: false });
+    expect(started.listed?.map((r) => r.run_id)).toEqual([6]);
+  });
+
+  it.each([
+    {
+      name: 'without the history: active runs only, as before',
+      withHistory: false,
+      search: 'job',
+      stepRunNumber: undefined,
+      queries: [{ job_id: 5, active_only: true, limit: 25 }],
+    },
+    {
+      name: 'one-time runs: active only, never history',
+      withHistory: true,
+      search: 'submit',
+      stepRunNumber: undefined,
+      queries: [{ run_type: 'SUBMIT_RUN', active_only: true, limit: 25 }],
+    },
+    {
+      name: 'a first attempt: no request at all',
+      withHistory: true,
+      search: 'job',
+      stepRunNumber: '1',
+      queries: [],
+    },
+  ])('$name', async ({ withHistory, search, stepRunNumber, queries }) => {
+    const { ctx, api, trigger } = jobSetup([], stepRunNumber);
+    const orphans = search === 'job' ? jobRunSearch(ctx, PARAMS) : submitRunSearch(MARKER);
+    const started = await startOrReconnect(ctx, trigger, orphans, { withHistory });
+    expect(started).not.toHaveProperty('listed');
+    expect(api.requests.map((r: ApiRequest) => r.query)).toEqual(queries);
+  });
+
+  it('a failed look-up costs the history too, not the action', async () => {
+    const { ctx, trigger } = jobSetup(new PipeError('ERR_RETRIES_EXHAUSTED', '503'));
+    const started = await startOrReconnect(ctx, trigger, jobRunSearch(ctx, PARAMS), {
+      withHistory: true,
+    });
+    expect(started).toEqual({ runId: 100, isReconnected: false });
+  });
+});
+
+describe('willLookForJobRun', () => {
+  const body = { job_id: 5, job_parameters: { git_commit: BB.commit } };
+  it.each([
+    {
+      name: 'a re-run with the commit in its parameters',
+      bb: { ...BB, stepRunNumber: '2' },
+      given: body,
+      will: true,
+    },
+    { name: 'no run number (taken as a re-run)', bb: BB, given: body, will: true },
+    { name: 'a first attempt', bb: { ...BB, stepRunNumber: '1' }, given: body, will: false },
+    {
+      name: 'parameters without the commit',
+      bb: BB,
+      given: { job_id: 5, job_parameters: { e: '1' } },
+      will: false,
+    },
+    {
+      name: 'outside a pipeline',
+      bb: { cloneDir: '/tmp', commit: BB.commit },
+      given: body,
+      will: false,
+    },
+  ])('$name → $will', ({ bb, given, will }) => {
+    const { ctx } = testContext({ api: fakeApi({}), clock: virtualClock(), bitbucket: bb });
+    expect(willLookForJobRun(ctx, given)).toBe(will);
   });
 });
 

@@ -1,8 +1,10 @@
+import { provisionalSelection } from '../../../../src/actions/registry/preflight-selection.js';
 import { resolveSource } from '../../../../src/actions/registry/register.js';
-import { resolveRuns } from '../../../../src/actions/registry/tag-runs.js';
+import { resolveRuns, runTagRun } from '../../../../src/actions/registry/tag-runs.js';
 import type { MlflowRun } from '../../../../src/databricks/mlflow.js';
 import { PipeError } from '../../../../src/errors.js';
-import { fakeMlflow } from './support.js';
+import { fakeApi } from '../jobs/support/fake-api.js';
+import { fakeMlflow, testContext } from './support.js';
 
 const run = (id: string): MlflowRun => ({ info: { run_id: id, experiment_id: '7' } });
 const ml = fakeMlflow({
@@ -67,5 +69,29 @@ describe('resolveRuns (tag_run)', () => {
     },
   ])('resolves $name', async ({ spec, ids }) => {
     expect((await resolveRuns(ml, spec)).map((r) => r.runId)).toEqual(ids);
+  });
+});
+
+describe('runTagRun: the preflight selection', () => {
+  const selected = [{ runId: 'best', experimentId: '7', tags: {} }];
+  it.each([
+    { name: 'final: reused, nothing asked again', isFinal: true, reads: [] },
+    {
+      name: 'provisional: selected again',
+      isFinal: false,
+      reads: ['GET /api/2.0/mlflow/experiments/get-by-name', 'POST /api/2.0/mlflow/runs/search'],
+    },
+  ])('$name', async ({ isFinal, reads }) => {
+    const api = fakeApi({
+      'GET /api/2.0/mlflow/experiments/get-by-name': [{ experiment: { experiment_id: '7' } }],
+      'POST /api/2.0/mlflow/runs/search': [{ runs: [run('best')] }],
+      'POST /api/2.0/mlflow/runs/set-tag': [{}],
+    });
+    const ctx = { ...testContext({ provenanceTags: false }), api };
+    ctx.resolved = { ...provisionalSelection(selected), isFinal };
+    const spec = { from_run: { experiment: '/Shared/churn' }, tags: { reviewed: 'yes' } };
+    await expect(runTagRun(spec, ctx)).resolves.toEqual({ run_ids: ['best'] });
+    const sent = api.requests.map((r) => `${r.method} ${r.path}`);
+    expect(sent).toEqual([...reads, 'POST /api/2.0/mlflow/runs/set-tag']);
   });
 });

@@ -33,6 +33,8 @@ export function testContext(
     provenanceTags?: boolean;
     dryRun?: boolean;
     signal?: AbortSignal;
+    /** Also capture debug lines. */
+    debug?: boolean;
   } = {},
 ): TestContext {
   const output = new CaptureStream();
@@ -46,7 +48,7 @@ export function testContext(
       position: { line: 1, col: 1 },
       dependsOn: [],
     },
-    log: createLogger({ stream: output }),
+    log: createLogger({ stream: output, debug: options.debug ?? false }),
     clock: createVirtualClock(1),
     signal: options.signal ?? new AbortController().signal,
     api: {
