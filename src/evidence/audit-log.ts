@@ -15,6 +15,7 @@ import { dirname } from 'node:path';
 import { describeFsError } from './atomic-write.js';
 import { readChainTail, sha256Hex, type ChainTail } from './audit-chain.js';
 import { buildAuditRecord, type AuditContext } from './audit-record.js';
+import { noopAuditLog } from './noop-audit-log.js';
 import type { AuditEvent, AuditSink } from './types.js';
 
 export type { AuditContext } from './audit-record.js';
@@ -53,6 +54,8 @@ export interface AuditLogOptions {
   redactor?: Redactor;
 }
 
+export { noopAuditLog };
+
 /** Returns the audit log for `path` (absolute); with `context.dryRun`, a log that writes nothing. */
 export function createAuditLog(
   path: string,
@@ -60,18 +63,6 @@ export function createAuditLog(
   options: AuditLogOptions,
 ): AuditLog {
   return context.dryRun ? noopAuditLog(path) : new ChainedAuditLog(path, { ...context }, options);
-}
-
-/** Returns an audit log that records nothing (DRY_RUN, DESIGN §7.12). */
-export function noopAuditLog(path: string): AuditLog {
-  return {
-    path,
-    prepare: () => Promise.resolve(undefined),
-    record: () => Promise.resolve(),
-    setIdentity: () => undefined,
-    head: () => undefined,
-    flush: () => Promise.resolve(),
-  };
 }
 
 class ChainedAuditLog implements AuditLog {

@@ -26,6 +26,10 @@ const NON_SECRET_KEYS = new Set([
   'expires_in',
 ]);
 
+// What isSecretKey decided, by key (the rules are constants, so it holds for every redactor).
+const secretKeys = new Map<string, boolean>();
+const MAX_JUDGED_KEYS = 10_000;
+
 export class Redactor {
   private readonly secrets = new Set<string>();
   private ordered: string[] = [];
@@ -43,9 +47,14 @@ export class Redactor {
 
   /** Returns true when `key` names a field whose value must never be shown. */
   isSecretKey(key: string): boolean {
-    return (
-      !NON_SECRET_KEYS.has(key) && !NON_SECRET_SUFFIX.test(key) && SECRET_KEY_PATTERN.test(key)
-    );
+    // Documents repeat the same few keys: each is judged once.
+    let secret = secretKeys.get(key);
+    if (secret === undefined) {
+      secret =
+        !NON_SECRET_KEYS.has(key) && !NON_SECRET_SUFFIX.test(key) && SECRET_KEY_PATTERN.test(key);
+      if (secretKeys.size < MAX_JUDGED_KEYS) secretKeys.set(key, secret);
+    }
+    return secret;
   }
 
   /** Returns `text` with every registered secret, JWT and bearer credential masked. */
@@ -54,10 +63,11 @@ export class Redactor {
     for (const secret of this.ordered) {
       if (out.includes(secret)) out = out.split(secret).join(MASK);
     }
-    return out
-      .replace(JWT_PATTERN, MASK)
-      .replace(DATABRICKS_TOKEN_PATTERN, MASK)
-      .replace(BEARER_PATTERN, (_m, scheme: string) => `${scheme} ${MASK}`);
+    // Each pattern only where its fixed prefix occurs: most text has none, and every log
+    // line and written file passes here.
+    if (out.includes('eyJ')) out = out.replace(JWT_PATTERN, MASK);
+    if (/dapi|dose|dsapi/.test(out)) out = out.replace(DATABRICKS_TOKEN_PATTERN, MASK);
+    return out.replace(BEARER_PATTERN, (_m, scheme: string) => `${scheme} ${MASK}`);
   }
 
   /** Returns a deep copy of `value` with secret-named keys and secret values masked. */

@@ -2,7 +2,8 @@ import type { IdentitySummary } from '../auth/types.js';
 import type { Clock } from '../clock.js';
 import type { Config } from '../config/types.js';
 import type { ExitCode } from '../errors.js';
-import { createAuditLog, noopAuditLog, type AuditLog } from '../evidence/audit-log.js';
+import type { AuditLog } from '../evidence/audit-log.js';
+import { noopAuditLog } from '../evidence/noop-audit-log.js';
 import { runStatusFor } from '../evidence/results-document.js';
 import {
   createResultsWriter,
@@ -23,7 +24,7 @@ export interface Evidence {
   /** Async only because the action registry loads on first use (after validation, issue #9). */
   planned(plan: Plan, dryRun: boolean): Promise<void>;
   authenticated(identity: IdentitySummary): void;
-  /** The audit sink (a no-op one until configured, and for DRY_RUN). */
+  /** The audit sink (a no-op one until `prepareAudit`, and for DRY_RUN). */
   readonly audit: AuditLog;
   /** Opens the audit file, so an unusable AUDIT_FILE stops the pipe before any change. */
   prepareAudit(): Promise<void>;
@@ -52,6 +53,7 @@ export function openEvidence(options: EvidenceOptions, log: Logger): Evidence {
   let plan: Plan | undefined;
   let actions: readonly ActionResult[] = [];
   let audit: AuditLog = noopAuditLog('');
+  let identity: IdentitySummary | undefined;
   let ran = false;
   return {
     get audit() {
@@ -60,7 +62,6 @@ export function openEvidence(options: EvidenceOptions, log: Logger): Evidence {
     configured(value) {
       config = value;
       results.set({ workspace: value.host, dryRun: value.dryRun, ...(value.bitbucket.commit ? { commit: value.bitbucket.commit } : {}) });
-      audit = createAuditLog(value.auditFile, { host: value.host, bitbucket: value.bitbucket, dryRun: value.dryRun }, { clock: options.clock });
     },
     async planned(value, dryRun) {
       plan = value;
@@ -68,11 +69,17 @@ export function openEvidence(options: EvidenceOptions, log: Logger): Evidence {
       actions = pendingResults(value.actions, dryRun ? 'planned' : 'skipped', (a) => getAction(a.type).describe(a.spec));
       results.setActions(actions);
     },
-    authenticated(identity) {
-      results.set({ identity });
-      audit.setIdentity(identity);
+    authenticated(value) {
+      identity = value;
+      results.set({ identity: value });
+      audit.setIdentity(value);
     },
     async prepareAudit() {
+      if (!config) return;
+      // The real audit log loads here, once the run is about to change something (issue #9).
+      const { createAuditLog } = await import('../evidence/audit-log.js');
+      audit = createAuditLog(config.auditFile, { host: config.host, bitbucket: config.bitbucket, dryRun: config.dryRun }, { clock: options.clock });
+      if (identity) audit.setIdentity(identity);
       const head = await audit.prepare();
       if (head) results.set({ audit: head });
     },

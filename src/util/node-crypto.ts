@@ -5,13 +5,12 @@
 import type * as Crypto from 'node:crypto';
 import { createRequire } from 'node:module';
 
-// Any absolute path will do: built-in modules resolve the same from everywhere.
-const requireBuiltin = createRequire('/');
 let crypto: typeof Crypto | undefined;
 
 /** Returns the node:crypto module, loading it on the first call. */
 export function nodeCrypto(): typeof Crypto {
-  crypto ??= requireBuiltin('node:crypto') as typeof Crypto;
+  // Any absolute path will do: built-in modules resolve the same from everywhere.
+  crypto ??= createRequire('/')('node:crypto') as typeof Crypto;
   return crypto;
 }
 
