@@ -19,10 +19,11 @@ export function createVariablesAjv(
     // `required` inside oneOf names properties declared at the root, which strict mode flags.
     strictRequired: false,
     // The schema is checked against the draft-07 meta-schema by a unit test and by the
-    // generator; the validator runs once per process, so optimising its code is waste.
+    // generator. Optimising the code costs nothing at run time when it is precompiled (and
+    // makes what every start parses 1 KB smaller); compiled at run time, it would be waste.
     validateSchema: options.validateSchema ?? false,
     code: options.standalone
-      ? { optimize: false, source: true, lines: true, formats: _`formats` }
+      ? { optimize: true, source: true, lines: true, formats: _`formats` }
       : { optimize: false },
   });
   ajv.addKeyword({ keyword: 'x-secret', schemaType: 'boolean' });

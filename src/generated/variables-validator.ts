@@ -20,7 +20,6 @@ function validate10(data, {instancePath="", parentData, parentDataProperty, root
 /*# sourceURL="https://databricks-ml-pipe/schemas/variables.json" */;
 let vErrors = null;
 let errors = 0;
-const _errs0 = errors;
 const _errs1 = errors;
 let valid0 = false;
 let passing0 = null;
@@ -130,10 +129,6 @@ errors++;
 }
 if(data.DATABRICKS_HOST !== undefined){
 let data0 = data.DATABRICKS_HOST;
-const _errs4 = errors;
-const _errs5 = errors;
-if((typeof data0 == "number") && (isFinite(data0))){
-}
 if(typeof data0 === "string"){
 if(!(formats0.validate(data0))){
 const err4 = {instancePath:instancePath+"/DATABRICKS_HOST",schemaPath:"#/properties/DATABRICKS_HOST/format",keyword:"format",params:{format: "pipe-host"},message:"must match format \""+"pipe-host"+"\""};
@@ -156,10 +151,8 @@ vErrors.push(err5);
 }
 errors++;
 }
-var valid1 = _errs4 === errors;
 }
 let data1 = data.DATABRICKS_AUTH_TYPE;
-const _errs6 = errors;
 if(typeof data1 !== "string"){
 const err6 = {instancePath:instancePath+"/DATABRICKS_AUTH_TYPE",schemaPath:"#/properties/DATABRICKS_AUTH_TYPE/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
@@ -170,8 +163,6 @@ vErrors.push(err6);
 }
 errors++;
 }
-const _errs7 = errors;
-const vSchema0 = schema11.properties.DATABRICKS_AUTH_TYPE.enum;
 if(!(((((data1 === "auto") || (data1 === "bitbucket-oidc")) || (data1 === "azure-oidc")) || (data1 === "oauth-m2m")) || (data1 === "pat"))){
 const err7 = {instancePath:instancePath+"/DATABRICKS_AUTH_TYPE",schemaPath:"#/properties/DATABRICKS_AUTH_TYPE/enum",keyword:"enum",params:{allowedValues: schema11.properties.DATABRICKS_AUTH_TYPE.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
@@ -182,11 +173,8 @@ vErrors.push(err7);
 }
 errors++;
 }
-var valid1 = _errs6 === errors;
 if(data.DATABRICKS_CLIENT_ID !== undefined){
-let data2 = data.DATABRICKS_CLIENT_ID;
-const _errs8 = errors;
-if(typeof data2 !== "string"){
+if(typeof data.DATABRICKS_CLIENT_ID !== "string"){
 const err8 = {instancePath:instancePath+"/DATABRICKS_CLIENT_ID",schemaPath:"#/properties/DATABRICKS_CLIENT_ID/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err8];
@@ -196,16 +184,9 @@ vErrors.push(err8);
 }
 errors++;
 }
-const _errs9 = errors;
-var valid1 = _errs8 === errors;
 }
 if(data.DATABRICKS_CLIENT_SECRET !== undefined){
 let data3 = data.DATABRICKS_CLIENT_SECRET;
-const _errs10 = errors;
-const _errs11 = errors;
-const _errs12 = errors;
-if((typeof data3 == "number") && (isFinite(data3))){
-}
 if(typeof data3 === "string"){
 if(!(formats2.validate(data3))){
 const err9 = {instancePath:instancePath+"/DATABRICKS_CLIENT_SECRET",schemaPath:"#/properties/DATABRICKS_CLIENT_SECRET/format",keyword:"format",params:{format: "pipe-secret"},message:"must match format \""+"pipe-secret"+"\""};
@@ -228,15 +209,9 @@ vErrors.push(err10);
 }
 errors++;
 }
-var valid1 = _errs10 === errors;
 }
 if(data.DATABRICKS_TOKEN !== undefined){
 let data4 = data.DATABRICKS_TOKEN;
-const _errs13 = errors;
-const _errs14 = errors;
-const _errs15 = errors;
-if((typeof data4 == "number") && (isFinite(data4))){
-}
 if(typeof data4 === "string"){
 if(!(formats2.validate(data4))){
 const err11 = {instancePath:instancePath+"/DATABRICKS_TOKEN",schemaPath:"#/properties/DATABRICKS_TOKEN/format",keyword:"format",params:{format: "pipe-secret"},message:"must match format \""+"pipe-secret"+"\""};
@@ -259,12 +234,9 @@ vErrors.push(err12);
 }
 errors++;
 }
-var valid1 = _errs13 === errors;
 }
 if(data.AZURE_TENANT_ID !== undefined){
-let data5 = data.AZURE_TENANT_ID;
-const _errs16 = errors;
-if(typeof data5 !== "string"){
+if(typeof data.AZURE_TENANT_ID !== "string"){
 const err13 = {instancePath:instancePath+"/AZURE_TENANT_ID",schemaPath:"#/properties/AZURE_TENANT_ID/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err13];
@@ -274,13 +246,9 @@ vErrors.push(err13);
 }
 errors++;
 }
-const _errs17 = errors;
-var valid1 = _errs16 === errors;
 }
 if(data.AZURE_CLIENT_ID !== undefined){
-let data6 = data.AZURE_CLIENT_ID;
-const _errs18 = errors;
-if(typeof data6 !== "string"){
+if(typeof data.AZURE_CLIENT_ID !== "string"){
 const err14 = {instancePath:instancePath+"/AZURE_CLIENT_ID",schemaPath:"#/properties/AZURE_CLIENT_ID/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err14];
@@ -290,13 +258,9 @@ vErrors.push(err14);
 }
 errors++;
 }
-const _errs19 = errors;
-var valid1 = _errs18 === errors;
 }
 if(data.ACTIONS !== undefined){
-let data7 = data.ACTIONS;
-const _errs20 = errors;
-if(typeof data7 !== "string"){
+if(typeof data.ACTIONS !== "string"){
 const err15 = {instancePath:instancePath+"/ACTIONS",schemaPath:"#/properties/ACTIONS/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err15];
@@ -306,15 +270,9 @@ vErrors.push(err15);
 }
 errors++;
 }
-const _errs21 = errors;
-var valid1 = _errs20 === errors;
 }
 if(data.ACTIONS_FILE !== undefined){
 let data8 = data.ACTIONS_FILE;
-const _errs22 = errors;
-const _errs23 = errors;
-if((typeof data8 == "number") && (isFinite(data8))){
-}
 if(typeof data8 === "string"){
 if(!(formats6.validate(data8))){
 const err16 = {instancePath:instancePath+"/ACTIONS_FILE",schemaPath:"#/properties/ACTIONS_FILE/format",keyword:"format",params:{format: "pipe-path"},message:"must match format \""+"pipe-path"+"\""};
@@ -337,13 +295,8 @@ vErrors.push(err17);
 }
 errors++;
 }
-var valid1 = _errs22 === errors;
 }
 let data9 = data.DRY_RUN;
-const _errs24 = errors;
-const _errs25 = errors;
-if((typeof data9 == "number") && (isFinite(data9))){
-}
 if(typeof data9 === "string"){
 if(!(formats8.validate(data9))){
 const err18 = {instancePath:instancePath+"/DRY_RUN",schemaPath:"#/properties/DRY_RUN/format",keyword:"format",params:{format: "pipe-boolean"},message:"must match format \""+"pipe-boolean"+"\""};
@@ -366,12 +319,7 @@ vErrors.push(err19);
 }
 errors++;
 }
-var valid1 = _errs24 === errors;
 let data10 = data.WAIT_TIMEOUT;
-const _errs26 = errors;
-const _errs27 = errors;
-if((typeof data10 == "number") && (isFinite(data10))){
-}
 if(typeof data10 === "string"){
 if(!(formats10.validate(data10))){
 const err20 = {instancePath:instancePath+"/WAIT_TIMEOUT",schemaPath:"#/properties/WAIT_TIMEOUT/format",keyword:"format",params:{format: "pipe-duration"},message:"must match format \""+"pipe-duration"+"\""};
@@ -394,12 +342,7 @@ vErrors.push(err21);
 }
 errors++;
 }
-var valid1 = _errs26 === errors;
 let data11 = data.RESULTS_FILE;
-const _errs28 = errors;
-const _errs29 = errors;
-if((typeof data11 == "number") && (isFinite(data11))){
-}
 if(typeof data11 === "string"){
 if(!(formats6.validate(data11))){
 const err22 = {instancePath:instancePath+"/RESULTS_FILE",schemaPath:"#/properties/RESULTS_FILE/format",keyword:"format",params:{format: "pipe-path"},message:"must match format \""+"pipe-path"+"\""};
@@ -422,12 +365,7 @@ vErrors.push(err23);
 }
 errors++;
 }
-var valid1 = _errs28 === errors;
 let data12 = data.AUDIT_FILE;
-const _errs30 = errors;
-const _errs31 = errors;
-if((typeof data12 == "number") && (isFinite(data12))){
-}
 if(typeof data12 === "string"){
 if(!(formats6.validate(data12))){
 const err24 = {instancePath:instancePath+"/AUDIT_FILE",schemaPath:"#/properties/AUDIT_FILE/format",keyword:"format",params:{format: "pipe-path"},message:"must match format \""+"pipe-path"+"\""};
@@ -450,12 +388,7 @@ vErrors.push(err25);
 }
 errors++;
 }
-var valid1 = _errs30 === errors;
 let data13 = data.CODE_INSIGHTS;
-const _errs32 = errors;
-const _errs33 = errors;
-if((typeof data13 == "number") && (isFinite(data13))){
-}
 if(typeof data13 === "string"){
 if(!(formats8.validate(data13))){
 const err26 = {instancePath:instancePath+"/CODE_INSIGHTS",schemaPath:"#/properties/CODE_INSIGHTS/format",keyword:"format",params:{format: "pipe-boolean"},message:"must match format \""+"pipe-boolean"+"\""};
@@ -478,12 +411,7 @@ vErrors.push(err27);
 }
 errors++;
 }
-var valid1 = _errs32 === errors;
 let data14 = data.PROVENANCE_TAGS;
-const _errs34 = errors;
-const _errs35 = errors;
-if((typeof data14 == "number") && (isFinite(data14))){
-}
 if(typeof data14 === "string"){
 if(!(formats8.validate(data14))){
 const err28 = {instancePath:instancePath+"/PROVENANCE_TAGS",schemaPath:"#/properties/PROVENANCE_TAGS/format",keyword:"format",params:{format: "pipe-boolean"},message:"must match format \""+"pipe-boolean"+"\""};
@@ -506,12 +434,7 @@ vErrors.push(err29);
 }
 errors++;
 }
-var valid1 = _errs34 === errors;
 let data15 = data.OUTPUT_VARIABLES;
-const _errs36 = errors;
-const _errs37 = errors;
-if((typeof data15 == "number") && (isFinite(data15))){
-}
 if(typeof data15 === "string"){
 if(!(formats8.validate(data15))){
 const err30 = {instancePath:instancePath+"/OUTPUT_VARIABLES",schemaPath:"#/properties/OUTPUT_VARIABLES/format",keyword:"format",params:{format: "pipe-boolean"},message:"must match format \""+"pipe-boolean"+"\""};
@@ -534,9 +457,7 @@ vErrors.push(err31);
 }
 errors++;
 }
-var valid1 = _errs36 === errors;
 let data16 = data.ON_ORPHAN;
-const _errs38 = errors;
 if(typeof data16 !== "string"){
 const err32 = {instancePath:instancePath+"/ON_ORPHAN",schemaPath:"#/properties/ON_ORPHAN/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
@@ -547,8 +468,6 @@ vErrors.push(err32);
 }
 errors++;
 }
-const _errs39 = errors;
-const vSchema1 = schema11.properties.ON_ORPHAN.enum;
 if(!(((data16 === "reconnect") || (data16 === "cancel")) || (data16 === "ignore"))){
 const err33 = {instancePath:instancePath+"/ON_ORPHAN",schemaPath:"#/properties/ON_ORPHAN/enum",keyword:"enum",params:{allowedValues: schema11.properties.ON_ORPHAN.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
@@ -559,12 +478,7 @@ vErrors.push(err33);
 }
 errors++;
 }
-var valid1 = _errs38 === errors;
 let data17 = data.DEBUG;
-const _errs40 = errors;
-const _errs41 = errors;
-if((typeof data17 == "number") && (isFinite(data17))){
-}
 if(typeof data17 === "string"){
 if(!(formats8.validate(data17))){
 const err34 = {instancePath:instancePath+"/DEBUG",schemaPath:"#/properties/DEBUG/format",keyword:"format",params:{format: "pipe-boolean"},message:"must match format \""+"pipe-boolean"+"\""};
@@ -587,7 +501,6 @@ vErrors.push(err35);
 }
 errors++;
 }
-var valid1 = _errs40 === errors;
 }
 else {
 const err36 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
