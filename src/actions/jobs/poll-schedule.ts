@@ -8,8 +8,8 @@
  * - With a prediction: while the predicted end is far, wait quietly: the gap doubles from 1 s up
  *   to 25 % of the typical duration (15 s–2 min), so a failure is still noticed within that
  *   share of the run; near the predicted end (the window spanned by the recent durations, padded)
- *   look every 1 % of the typical duration (2–8 s), less often toward the window's edges (at
- *   most 8 s); past the window, back off as without a prediction. A 2-hour run then costs about
+ *   look every 1 % of the typical duration (2–6 s), less often toward the window's edges (at
+ *   most 6 s); past the window, back off as without a prediction. A 2-hour run then costs about
  *   a sixth of the requests of a fixed 10 s poll.
  *
  * The figures for 10 s, 1 min, 10 min and 2 h runs are computed in
@@ -30,7 +30,7 @@ export const MIN_POLL_MS = 1_000;
 /** The shortest gap near the predicted end (short runs). */
 export const CLOSE_POLL_MS = 2_000;
 /** The longest gap near the predicted end: a long run is still noticed within seconds. */
-export const CLOSE_POLL_MAX_MS = 8_000;
+export const CLOSE_POLL_MAX_MS = 6_000;
 // Near the predicted end a run of duration d is looked at every CLOSE_SHARE × d (within bounds):
 // a 10-minute run every 6 s, not every 2 s, at no cost to how soon its end is noticed on average.
 const CLOSE_SHARE = 0.01;

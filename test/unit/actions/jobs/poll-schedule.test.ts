@@ -18,10 +18,12 @@ function exact(ms: number): DurationPrediction {
 
 describe('nextPollDelayMs', () => {
   const tenMinutes = exact(10 * MIN);
+  // Five-minute runs (4 to 6 min): looked at every 3 s (1 %) at the typical end, more
+  // rarely toward the edges, at most every 6 s.
   const spread: DurationPrediction = {
-    expectedMs: 10 * MIN,
-    earliestMs: 9 * MIN,
-    latestMs: 11 * MIN,
+    expectedMs: 5 * MIN,
+    earliestMs: 4 * MIN,
+    latestMs: 6 * MIN,
     samples: 5,
   };
   it.each([
@@ -73,16 +75,22 @@ describe('nextPollDelayMs', () => {
       want: 15 * S,
     },
     {
-      name: 'spread: sparser at the window edge',
-      elapsed: 662 * S,
+      name: 'spread: sparser toward the window edge',
+      elapsed: 340 * S,
       prediction: spread,
-      want: 6.2 * S,
+      want: 4 * S,
+    },
+    {
+      name: 'spread: at most 6 s at the edge',
+      elapsed: 361 * S,
+      prediction: spread,
+      want: 6 * S,
     },
     {
       name: 'spread: closest at the typical end',
-      elapsed: 600 * S,
+      elapsed: 300 * S,
       prediction: spread,
-      want: 6 * S,
+      want: 3 * S,
     },
   ])('$name', ({ elapsed, prediction, want }) => {
     expect(nextPollDelayMs(elapsed, prediction)).toBe(want);
