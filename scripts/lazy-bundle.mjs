@@ -101,7 +101,6 @@ function loaderSourceFor(lazyCode, shared) {
   const imports = paths.map((p, i) => `import * as b${i} from ${JSON.stringify(p)};`);
   const table = paths.map((p, i) => `${JSON.stringify(toKey(p))}: b${i}`).join(',\n  ');
   return `${imports.join('\n')}
-import { compileFunction } from 'node:vm';
 const SHARED = {
   ${table}
 };
@@ -118,6 +117,7 @@ export function loadLazy() {
     const module = { exports: {} };
     const filename = require('node:path').join(__dirname, ${JSON.stringify(LAZY_FILE)});
     const code = require('node:zlib').inflateRawSync(Buffer.from(SOURCE, 'base64')).toString();
+    const { compileFunction } = require('node:vm');
     compileFunction(code, ['exports', 'require', 'module'], { filename })(module.exports, requireForLazy, module);
     lazy = module.exports;
   }

@@ -12,7 +12,10 @@ import { formatVerdict } from './run/report.js';
 // After SIGTERM/SIGINT the pipe cancels its runs; if that takes longer than this, it exits anyway.
 const FORCED_EXIT_AFTER_SIGNAL_MS = 30_000;
 
-const controller = new AbortController();
+// Made when first needed: AbortController is one of Node's lazily loaded globals (about 1 ms),
+// and a start that stops at invalid variables never reads the signal (issue #9).
+let controller: AbortController | undefined;
+const cancellation = (): AbortController => (controller ??= new AbortController());
 let signalled = false;
 
 function onSignal(name: NodeJS.Signals): void {
@@ -21,7 +24,7 @@ function onSignal(name: NodeJS.Signals): void {
     process.exit(1);
   }
   signalled = true;
-  controller.abort(new PipeError('ERR_CANCELLED', `received ${name}, cancelling`));
+  cancellation().abort(new PipeError('ERR_CANCELLED', `received ${name}, cancelling`));
   setTimeout(() => process.exit(1), FORCED_EXIT_AFTER_SIGNAL_MS).unref();
 }
 
@@ -31,23 +34,27 @@ process.on('SIGINT', onSignal);
 const env: Record<string, string | undefined> = { ...process.env };
 // process.stdout is created only if fd 1 cannot take a synchronous write (see log/stdout.ts).
 const stdout = fdSink(() => process.stdout);
-const color = isStdoutTerminal() || Boolean(env['FORCE_COLOR']);
 
-main({
-  env,
-  cwd: process.cwd(),
-  stdout,
-  signal: controller.signal,
-  clock: systemClock(),
-  color,
-}).then(
-  ({ exitCode, verdict }) => {
+async function run(): Promise<void> {
+  const color = (await isStdoutTerminal()) || Boolean(env['FORCE_COLOR']);
+  try {
+    const { exitCode, verdict } = await main({
+      env,
+      cwd: process.cwd(),
+      stdout,
+      get signal() {
+        return cancellation().signal;
+      },
+      clock: systemClock(),
+      color,
+    });
     stdout.write(formatVerdict(verdict, color));
     process.exitCode = exitCode;
-  },
-  (error: unknown) => {
+  } catch (error) {
     // main() reports every error itself; reaching here means the reporter failed.
     stdout.write(`✖ internal error: ${redactor.redact(String(error))}\n`);
     process.exitCode = 1;
-  },
-);
+  }
+}
+
+void run();

@@ -5,7 +5,6 @@
  * pipes on Linux anyway (synchronously), so lines keep their order and none is lost at exit.
  */
 import { fstatSync, statSync, writeSync } from 'node:fs';
-import { createRequire } from 'node:module';
 
 /** Where the pipe's lines go: any object with a `write(text)`, e.g. a Writable stream. */
 export interface TextSink {
@@ -50,14 +49,14 @@ export function fdSink(
 }
 
 /**
- * Returns true when file descriptor 1 is a terminal. Only a character device other than
+ * Resolves to true when file descriptor 1 is a terminal. Only a character device other than
  * /dev/null can be one, which two stat calls tell; node:tty (5 ms to load) settles the rest.
  */
-export function isStdoutTerminal(fd = STDOUT_FD): boolean {
+export async function isStdoutTerminal(fd = STDOUT_FD): Promise<boolean> {
   try {
     const stats = fstatSync(fd);
     if (!stats.isCharacterDevice() || stats.rdev === statSync('/dev/null').rdev) return false;
-    const tty = createRequire('/')('node:tty') as typeof import('node:tty');
+    const tty = await import('node:tty');
     return tty.isatty(fd);
   } catch {
     return false;

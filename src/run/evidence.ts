@@ -14,7 +14,6 @@ import {
 import { formatDuration, formatSummary } from '../evidence/summary.js';
 import type { Logger } from '../log/logger.js';
 import type { Plan } from '../plan/types.js';
-import { sha256Hex } from '../util/node-crypto.js';
 import type { ActionResult } from '../runner/types.js';
 import { failureVerdict, successVerdict, type Verdict } from './report.js';
 
@@ -113,6 +112,7 @@ export function openEvidence(options: EvidenceOptions, log: Logger): Evidence {
         });
         if (config.codeInsights) {
           const { publishCodeInsights } = await import('../evidence/code-insights.js');
+          const { sha256Hex } = await import('../util/node-crypto.js');
           await publishCodeInsights(
             {
               results: actions,
@@ -122,7 +122,7 @@ export function openEvidence(options: EvidenceOptions, log: Logger): Evidence {
               host: config.host,
               bitbucket: config.bitbucket,
               auditHead: audit.head(),
-              invocationKey: invocationKeyOf(config),
+              invocationKey: sha256Hex(invocationSourceOf(config)).slice(0, 16),
               ...(plan && config.plan.kind === 'file' ? { planFile: config.plan.displayPath, actionLines: new Map(plan.actions.map((a) => [a.index, a.position.line])) } : {}),
             },
             { log },
@@ -137,8 +137,10 @@ export function openEvidence(options: EvidenceOptions, log: Logger): Evidence {
   };
 }
 
-/** Tells apart two invocations in one step (two plans), so their Code Insights reports differ. */
-function invocationKeyOf(config: Config): string {
-  const source = config.plan.kind === 'file' ? config.plan.displayPath : config.plan.text;
-  return sha256Hex(source).slice(0, 16);
+/**
+ * Returns what tells apart two invocations in one step (two plans), so that their Code
+ * Insights reports differ: the plan file's path, or the inline plan.
+ */
+function invocationSourceOf(config: Config): string {
+  return config.plan.kind === 'file' ? config.plan.displayPath : config.plan.text;
 }

@@ -91,27 +91,27 @@ describe('isStdoutTerminal', () => {
   it.each([
     { name: 'a regular file', path: () => join(mkdtempSync(join(tmpdir(), 'dmp-tty-')), 'f') },
     { name: '/dev/null (a character device, but no terminal)', path: () => '/dev/null' },
-  ])('is false for $name', ({ path }) => {
+  ])('is false for $name', async ({ path }) => {
     const fd = openSync(path(), 'w');
     try {
-      expect(isStdoutTerminal(fd)).toBe(false);
+      expect(await isStdoutTerminal(fd)).toBe(false);
     } finally {
       closeSync(fd);
     }
   });
 
-  it('is true for a terminal (a pseudo-terminal master)', () => {
+  it('is true for a terminal (a pseudo-terminal master)', async () => {
     const fd = openSync('/dev/ptmx', 'r+');
     try {
-      expect(isStdoutTerminal(fd)).toBe(true);
+      expect(await isStdoutTerminal(fd)).toBe(true);
     } finally {
       closeSync(fd);
     }
   });
 
-  it('is false for a closed descriptor', () => {
+  it('is false for a closed descriptor', async () => {
     const fd = openSync('/dev/null', 'r');
     closeSync(fd);
-    expect(isStdoutTerminal(fd)).toBe(false);
+    expect(await isStdoutTerminal(fd)).toBe(false);
   });
 });
