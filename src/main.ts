@@ -85,7 +85,7 @@ async function readPlan(config: Config, log: Logger): Promise<Plan> {
 }
 
 function isDebugRequested(env: MainOptions['env']): boolean {
-  return /^(true|yes|1)$/i.test(env['DEBUG']?.trim() ?? '');
+  return ['true', 'yes', '1'].includes(env['DEBUG']?.trim().toLowerCase() ?? '');
 }
 
 function seams(options: MainOptions): { transport?: HttpTransport; azureAuthority?: string } {

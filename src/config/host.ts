@@ -8,9 +8,10 @@ export interface ParsedHost {
   dropped?: string;
 }
 
-const SCHEME = /^[a-z][a-z0-9+.-]*:\/\//i;
+// Letter ranges spelt out rather than /i, which costs ~0.3 ms to compile at start (#9).
+const SCHEME = /^[a-zA-Z][a-zA-Z0-9+.-]*:\/\//;
 // user:password@ before the host: refused without echoing, since it is a credential.
-const USER_INFO = /^(?:[a-z][a-z0-9+.-]*:\/\/)?[^/?#]*@/i;
+const USER_INFO = /^(?:[a-zA-Z][a-zA-Z0-9+.-]*:\/\/)?[^/?#]*@/;
 const IPV4_LOOPBACK = /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/;
 const EXAMPLE_HOST = 'https://dbc-1234abcd-5678.cloud.databricks.com';
 

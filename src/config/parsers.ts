@@ -14,7 +14,8 @@ export type ParseResult<T> = { ok: true; value: T } | { ok: false; problem: stri
 const TRUE_WORDS = new Set(['true', 'yes', '1']);
 const FALSE_WORDS = new Set(['false', 'no', '0']);
 const PLAIN_SECONDS = /^\d+$/;
-const HOURS_MINUTES_SECONDS = /^(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$/i;
+// Spelt out rather than /i: case-insensitive patterns cost ~0.3 ms to compile at start (#9).
+const HOURS_MINUTES_SECONDS = /^(?:(\d+)[hH])?(?:(\d+)[mM])?(?:(\d+)[sS])?$/;
 const MS_PER_SECOND = 1000;
 const MS_PER_MINUTE = 60 * MS_PER_SECOND;
 const MS_PER_HOUR = 60 * MS_PER_MINUTE;
