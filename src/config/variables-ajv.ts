@@ -15,6 +15,7 @@ export function createVariablesAjv(
 ): Ajv {
   const ajv = new Ajv({
     allErrors: true,
+    messages: false,
     useDefaults: true,
     // `required` inside oneOf names properties declared at the root, which strict mode flags.
     strictRequired: false,

@@ -54,10 +54,17 @@ export async function writeFileAtomic(path: string, text: string): Promise<void>
  * this way without loading fs/promises or waiting on the thread pool (issue #9).
  */
 export function writeFileAtomicSync(path: string, text: string): void {
-  mkdirSync(dirname(path), { recursive: true });
   const temp = temporaryPathFor(path);
+  // The directory usually exists (the run wrote results before): create it only when missing.
+  let fd: number;
   try {
-    const fd = openSync(temp, 'w', 0o644);
+    fd = openSync(temp, 'w', 0o644);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    mkdirSync(dirname(path), { recursive: true });
+    fd = openSync(temp, 'w', 0o644);
+  }
+  try {
     try {
       const bytes = Buffer.from(text, 'utf8');
       for (let offset = 0; offset < bytes.length; ) offset += writeSync(fd, bytes, offset);

@@ -26,7 +26,7 @@ let passing0 = null;
 const _errs2 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.ACTIONS === undefined){
-const err0 = {instancePath,schemaPath:"#/oneOf/0/required",keyword:"required",params:{missingProperty: "ACTIONS"},message:"must have required property '"+"ACTIONS"+"'"};
+const err0 = {instancePath,schemaPath:"#/oneOf/0/required",keyword:"required",params:{missingProperty: "ACTIONS"}};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -44,7 +44,7 @@ passing0 = 0;
 const _errs3 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.ACTIONS_FILE === undefined){
-const err1 = {instancePath,schemaPath:"#/oneOf/1/required",keyword:"required",params:{missingProperty: "ACTIONS_FILE"},message:"must have required property '"+"ACTIONS_FILE"+"'"};
+const err1 = {instancePath,schemaPath:"#/oneOf/1/required",keyword:"required",params:{missingProperty: "ACTIONS_FILE"}};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -66,7 +66,7 @@ passing0 = 1;
 }
 }
 if(!valid0){
-const err2 = {instancePath,schemaPath:"#/oneOf",keyword:"oneOf",params:{passingSchemas: passing0},message:"must match exactly one schema in oneOf"};
+const err2 = {instancePath,schemaPath:"#/oneOf",keyword:"oneOf",params:{passingSchemas: passing0}};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -118,7 +118,7 @@ if(data.DEBUG === undefined){
 data.DEBUG = "false";
 }
 if(data.DATABRICKS_HOST === undefined){
-const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "DATABRICKS_HOST"},message:"must have required property '"+"DATABRICKS_HOST"+"'"};
+const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "DATABRICKS_HOST"}};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -131,7 +131,7 @@ if(data.DATABRICKS_HOST !== undefined){
 let data0 = data.DATABRICKS_HOST;
 if(typeof data0 === "string"){
 if(!(formats0.validate(data0))){
-const err4 = {instancePath:instancePath+"/DATABRICKS_HOST",schemaPath:"#/properties/DATABRICKS_HOST/format",keyword:"format",params:{format: "pipe-host"},message:"must match format \""+"pipe-host"+"\""};
+const err4 = {instancePath:instancePath+"/DATABRICKS_HOST",schemaPath:"#/properties/DATABRICKS_HOST/format",keyword:"format",params:{format: "pipe-host"}};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -142,7 +142,7 @@ errors++;
 }
 }
 else {
-const err5 = {instancePath:instancePath+"/DATABRICKS_HOST",schemaPath:"#/properties/DATABRICKS_HOST/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err5 = {instancePath:instancePath+"/DATABRICKS_HOST",schemaPath:"#/properties/DATABRICKS_HOST/type",keyword:"type",params:{type: "string"}};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -154,7 +154,7 @@ errors++;
 }
 let data1 = data.DATABRICKS_AUTH_TYPE;
 if(typeof data1 !== "string"){
-const err6 = {instancePath:instancePath+"/DATABRICKS_AUTH_TYPE",schemaPath:"#/properties/DATABRICKS_AUTH_TYPE/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err6 = {instancePath:instancePath+"/DATABRICKS_AUTH_TYPE",schemaPath:"#/properties/DATABRICKS_AUTH_TYPE/type",keyword:"type",params:{type: "string"}};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -164,7 +164,7 @@ vErrors.push(err6);
 errors++;
 }
 if(!(((((data1 === "auto") || (data1 === "bitbucket-oidc")) || (data1 === "azure-oidc")) || (data1 === "oauth-m2m")) || (data1 === "pat"))){
-const err7 = {instancePath:instancePath+"/DATABRICKS_AUTH_TYPE",schemaPath:"#/properties/DATABRICKS_AUTH_TYPE/enum",keyword:"enum",params:{allowedValues: schema11.properties.DATABRICKS_AUTH_TYPE.enum},message:"must be equal to one of the allowed values"};
+const err7 = {instancePath:instancePath+"/DATABRICKS_AUTH_TYPE",schemaPath:"#/properties/DATABRICKS_AUTH_TYPE/enum",keyword:"enum",params:{allowedValues: schema11.properties.DATABRICKS_AUTH_TYPE.enum}};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -175,7 +175,7 @@ errors++;
 }
 if(data.DATABRICKS_CLIENT_ID !== undefined){
 if(typeof data.DATABRICKS_CLIENT_ID !== "string"){
-const err8 = {instancePath:instancePath+"/DATABRICKS_CLIENT_ID",schemaPath:"#/properties/DATABRICKS_CLIENT_ID/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err8 = {instancePath:instancePath+"/DATABRICKS_CLIENT_ID",schemaPath:"#/properties/DATABRICKS_CLIENT_ID/type",keyword:"type",params:{type: "string"}};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -189,7 +189,7 @@ if(data.DATABRICKS_CLIENT_SECRET !== undefined){
 let data3 = data.DATABRICKS_CLIENT_SECRET;
 if(typeof data3 === "string"){
 if(!(formats2.validate(data3))){
-const err9 = {instancePath:instancePath+"/DATABRICKS_CLIENT_SECRET",schemaPath:"#/properties/DATABRICKS_CLIENT_SECRET/format",keyword:"format",params:{format: "pipe-secret"},message:"must match format \""+"pipe-secret"+"\""};
+const err9 = {instancePath:instancePath+"/DATABRICKS_CLIENT_SECRET",schemaPath:"#/properties/DATABRICKS_CLIENT_SECRET/format",keyword:"format",params:{format: "pipe-secret"}};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -200,7 +200,7 @@ errors++;
 }
 }
 else {
-const err10 = {instancePath:instancePath+"/DATABRICKS_CLIENT_SECRET",schemaPath:"#/properties/DATABRICKS_CLIENT_SECRET/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err10 = {instancePath:instancePath+"/DATABRICKS_CLIENT_SECRET",schemaPath:"#/properties/DATABRICKS_CLIENT_SECRET/type",keyword:"type",params:{type: "string"}};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -214,7 +214,7 @@ if(data.DATABRICKS_TOKEN !== undefined){
 let data4 = data.DATABRICKS_TOKEN;
 if(typeof data4 === "string"){
 if(!(formats2.validate(data4))){
-const err11 = {instancePath:instancePath+"/DATABRICKS_TOKEN",schemaPath:"#/properties/DATABRICKS_TOKEN/format",keyword:"format",params:{format: "pipe-secret"},message:"must match format \""+"pipe-secret"+"\""};
+const err11 = {instancePath:instancePath+"/DATABRICKS_TOKEN",schemaPath:"#/properties/DATABRICKS_TOKEN/format",keyword:"format",params:{format: "pipe-secret"}};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -225,7 +225,7 @@ errors++;
 }
 }
 else {
-const err12 = {instancePath:instancePath+"/DATABRICKS_TOKEN",schemaPath:"#/properties/DATABRICKS_TOKEN/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err12 = {instancePath:instancePath+"/DATABRICKS_TOKEN",schemaPath:"#/properties/DATABRICKS_TOKEN/type",keyword:"type",params:{type: "string"}};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -237,7 +237,7 @@ errors++;
 }
 if(data.AZURE_TENANT_ID !== undefined){
 if(typeof data.AZURE_TENANT_ID !== "string"){
-const err13 = {instancePath:instancePath+"/AZURE_TENANT_ID",schemaPath:"#/properties/AZURE_TENANT_ID/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err13 = {instancePath:instancePath+"/AZURE_TENANT_ID",schemaPath:"#/properties/AZURE_TENANT_ID/type",keyword:"type",params:{type: "string"}};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -249,7 +249,7 @@ errors++;
 }
 if(data.AZURE_CLIENT_ID !== undefined){
 if(typeof data.AZURE_CLIENT_ID !== "string"){
-const err14 = {instancePath:instancePath+"/AZURE_CLIENT_ID",schemaPath:"#/properties/AZURE_CLIENT_ID/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err14 = {instancePath:instancePath+"/AZURE_CLIENT_ID",schemaPath:"#/properties/AZURE_CLIENT_ID/type",keyword:"type",params:{type: "string"}};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -261,7 +261,7 @@ errors++;
 }
 if(data.ACTIONS !== undefined){
 if(typeof data.ACTIONS !== "string"){
-const err15 = {instancePath:instancePath+"/ACTIONS",schemaPath:"#/properties/ACTIONS/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err15 = {instancePath:instancePath+"/ACTIONS",schemaPath:"#/properties/ACTIONS/type",keyword:"type",params:{type: "string"}};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -275,7 +275,7 @@ if(data.ACTIONS_FILE !== undefined){
 let data8 = data.ACTIONS_FILE;
 if(typeof data8 === "string"){
 if(!(formats6.validate(data8))){
-const err16 = {instancePath:instancePath+"/ACTIONS_FILE",schemaPath:"#/properties/ACTIONS_FILE/format",keyword:"format",params:{format: "pipe-path"},message:"must match format \""+"pipe-path"+"\""};
+const err16 = {instancePath:instancePath+"/ACTIONS_FILE",schemaPath:"#/properties/ACTIONS_FILE/format",keyword:"format",params:{format: "pipe-path"}};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -286,7 +286,7 @@ errors++;
 }
 }
 else {
-const err17 = {instancePath:instancePath+"/ACTIONS_FILE",schemaPath:"#/properties/ACTIONS_FILE/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err17 = {instancePath:instancePath+"/ACTIONS_FILE",schemaPath:"#/properties/ACTIONS_FILE/type",keyword:"type",params:{type: "string"}};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -299,7 +299,7 @@ errors++;
 let data9 = data.DRY_RUN;
 if(typeof data9 === "string"){
 if(!(formats8.validate(data9))){
-const err18 = {instancePath:instancePath+"/DRY_RUN",schemaPath:"#/properties/DRY_RUN/format",keyword:"format",params:{format: "pipe-boolean"},message:"must match format \""+"pipe-boolean"+"\""};
+const err18 = {instancePath:instancePath+"/DRY_RUN",schemaPath:"#/properties/DRY_RUN/format",keyword:"format",params:{format: "pipe-boolean"}};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -310,7 +310,7 @@ errors++;
 }
 }
 else {
-const err19 = {instancePath:instancePath+"/DRY_RUN",schemaPath:"#/properties/DRY_RUN/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err19 = {instancePath:instancePath+"/DRY_RUN",schemaPath:"#/properties/DRY_RUN/type",keyword:"type",params:{type: "string"}};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -322,7 +322,7 @@ errors++;
 let data10 = data.WAIT_TIMEOUT;
 if(typeof data10 === "string"){
 if(!(formats10.validate(data10))){
-const err20 = {instancePath:instancePath+"/WAIT_TIMEOUT",schemaPath:"#/properties/WAIT_TIMEOUT/format",keyword:"format",params:{format: "pipe-duration"},message:"must match format \""+"pipe-duration"+"\""};
+const err20 = {instancePath:instancePath+"/WAIT_TIMEOUT",schemaPath:"#/properties/WAIT_TIMEOUT/format",keyword:"format",params:{format: "pipe-duration"}};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -333,7 +333,7 @@ errors++;
 }
 }
 else {
-const err21 = {instancePath:instancePath+"/WAIT_TIMEOUT",schemaPath:"#/properties/WAIT_TIMEOUT/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err21 = {instancePath:instancePath+"/WAIT_TIMEOUT",schemaPath:"#/properties/WAIT_TIMEOUT/type",keyword:"type",params:{type: "string"}};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -345,7 +345,7 @@ errors++;
 let data11 = data.RESULTS_FILE;
 if(typeof data11 === "string"){
 if(!(formats6.validate(data11))){
-const err22 = {instancePath:instancePath+"/RESULTS_FILE",schemaPath:"#/properties/RESULTS_FILE/format",keyword:"format",params:{format: "pipe-path"},message:"must match format \""+"pipe-path"+"\""};
+const err22 = {instancePath:instancePath+"/RESULTS_FILE",schemaPath:"#/properties/RESULTS_FILE/format",keyword:"format",params:{format: "pipe-path"}};
 if(vErrors === null){
 vErrors = [err22];
 }
@@ -356,7 +356,7 @@ errors++;
 }
 }
 else {
-const err23 = {instancePath:instancePath+"/RESULTS_FILE",schemaPath:"#/properties/RESULTS_FILE/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err23 = {instancePath:instancePath+"/RESULTS_FILE",schemaPath:"#/properties/RESULTS_FILE/type",keyword:"type",params:{type: "string"}};
 if(vErrors === null){
 vErrors = [err23];
 }
@@ -368,7 +368,7 @@ errors++;
 let data12 = data.AUDIT_FILE;
 if(typeof data12 === "string"){
 if(!(formats6.validate(data12))){
-const err24 = {instancePath:instancePath+"/AUDIT_FILE",schemaPath:"#/properties/AUDIT_FILE/format",keyword:"format",params:{format: "pipe-path"},message:"must match format \""+"pipe-path"+"\""};
+const err24 = {instancePath:instancePath+"/AUDIT_FILE",schemaPath:"#/properties/AUDIT_FILE/format",keyword:"format",params:{format: "pipe-path"}};
 if(vErrors === null){
 vErrors = [err24];
 }
@@ -379,7 +379,7 @@ errors++;
 }
 }
 else {
-const err25 = {instancePath:instancePath+"/AUDIT_FILE",schemaPath:"#/properties/AUDIT_FILE/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err25 = {instancePath:instancePath+"/AUDIT_FILE",schemaPath:"#/properties/AUDIT_FILE/type",keyword:"type",params:{type: "string"}};
 if(vErrors === null){
 vErrors = [err25];
 }
@@ -391,7 +391,7 @@ errors++;
 let data13 = data.CODE_INSIGHTS;
 if(typeof data13 === "string"){
 if(!(formats8.validate(data13))){
-const err26 = {instancePath:instancePath+"/CODE_INSIGHTS",schemaPath:"#/properties/CODE_INSIGHTS/format",keyword:"format",params:{format: "pipe-boolean"},message:"must match format \""+"pipe-boolean"+"\""};
+const err26 = {instancePath:instancePath+"/CODE_INSIGHTS",schemaPath:"#/properties/CODE_INSIGHTS/format",keyword:"format",params:{format: "pipe-boolean"}};
 if(vErrors === null){
 vErrors = [err26];
 }
@@ -402,7 +402,7 @@ errors++;
 }
 }
 else {
-const err27 = {instancePath:instancePath+"/CODE_INSIGHTS",schemaPath:"#/properties/CODE_INSIGHTS/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err27 = {instancePath:instancePath+"/CODE_INSIGHTS",schemaPath:"#/properties/CODE_INSIGHTS/type",keyword:"type",params:{type: "string"}};
 if(vErrors === null){
 vErrors = [err27];
 }
@@ -414,7 +414,7 @@ errors++;
 let data14 = data.PROVENANCE_TAGS;
 if(typeof data14 === "string"){
 if(!(formats8.validate(data14))){
-const err28 = {instancePath:instancePath+"/PROVENANCE_TAGS",schemaPath:"#/properties/PROVENANCE_TAGS/format",keyword:"format",params:{format: "pipe-boolean"},message:"must match format \""+"pipe-boolean"+"\""};
+const err28 = {instancePath:instancePath+"/PROVENANCE_TAGS",schemaPath:"#/properties/PROVENANCE_TAGS/format",keyword:"format",params:{format: "pipe-boolean"}};
 if(vErrors === null){
 vErrors = [err28];
 }
@@ -425,7 +425,7 @@ errors++;
 }
 }
 else {
-const err29 = {instancePath:instancePath+"/PROVENANCE_TAGS",schemaPath:"#/properties/PROVENANCE_TAGS/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err29 = {instancePath:instancePath+"/PROVENANCE_TAGS",schemaPath:"#/properties/PROVENANCE_TAGS/type",keyword:"type",params:{type: "string"}};
 if(vErrors === null){
 vErrors = [err29];
 }
@@ -437,7 +437,7 @@ errors++;
 let data15 = data.OUTPUT_VARIABLES;
 if(typeof data15 === "string"){
 if(!(formats8.validate(data15))){
-const err30 = {instancePath:instancePath+"/OUTPUT_VARIABLES",schemaPath:"#/properties/OUTPUT_VARIABLES/format",keyword:"format",params:{format: "pipe-boolean"},message:"must match format \""+"pipe-boolean"+"\""};
+const err30 = {instancePath:instancePath+"/OUTPUT_VARIABLES",schemaPath:"#/properties/OUTPUT_VARIABLES/format",keyword:"format",params:{format: "pipe-boolean"}};
 if(vErrors === null){
 vErrors = [err30];
 }
@@ -448,7 +448,7 @@ errors++;
 }
 }
 else {
-const err31 = {instancePath:instancePath+"/OUTPUT_VARIABLES",schemaPath:"#/properties/OUTPUT_VARIABLES/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err31 = {instancePath:instancePath+"/OUTPUT_VARIABLES",schemaPath:"#/properties/OUTPUT_VARIABLES/type",keyword:"type",params:{type: "string"}};
 if(vErrors === null){
 vErrors = [err31];
 }
@@ -459,7 +459,7 @@ errors++;
 }
 let data16 = data.ON_ORPHAN;
 if(typeof data16 !== "string"){
-const err32 = {instancePath:instancePath+"/ON_ORPHAN",schemaPath:"#/properties/ON_ORPHAN/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err32 = {instancePath:instancePath+"/ON_ORPHAN",schemaPath:"#/properties/ON_ORPHAN/type",keyword:"type",params:{type: "string"}};
 if(vErrors === null){
 vErrors = [err32];
 }
@@ -469,7 +469,7 @@ vErrors.push(err32);
 errors++;
 }
 if(!(((data16 === "reconnect") || (data16 === "cancel")) || (data16 === "ignore"))){
-const err33 = {instancePath:instancePath+"/ON_ORPHAN",schemaPath:"#/properties/ON_ORPHAN/enum",keyword:"enum",params:{allowedValues: schema11.properties.ON_ORPHAN.enum},message:"must be equal to one of the allowed values"};
+const err33 = {instancePath:instancePath+"/ON_ORPHAN",schemaPath:"#/properties/ON_ORPHAN/enum",keyword:"enum",params:{allowedValues: schema11.properties.ON_ORPHAN.enum}};
 if(vErrors === null){
 vErrors = [err33];
 }
@@ -481,7 +481,7 @@ errors++;
 let data17 = data.DEBUG;
 if(typeof data17 === "string"){
 if(!(formats8.validate(data17))){
-const err34 = {instancePath:instancePath+"/DEBUG",schemaPath:"#/properties/DEBUG/format",keyword:"format",params:{format: "pipe-boolean"},message:"must match format \""+"pipe-boolean"+"\""};
+const err34 = {instancePath:instancePath+"/DEBUG",schemaPath:"#/properties/DEBUG/format",keyword:"format",params:{format: "pipe-boolean"}};
 if(vErrors === null){
 vErrors = [err34];
 }
@@ -492,7 +492,7 @@ errors++;
 }
 }
 else {
-const err35 = {instancePath:instancePath+"/DEBUG",schemaPath:"#/properties/DEBUG/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err35 = {instancePath:instancePath+"/DEBUG",schemaPath:"#/properties/DEBUG/type",keyword:"type",params:{type: "string"}};
 if(vErrors === null){
 vErrors = [err35];
 }
@@ -503,7 +503,7 @@ errors++;
 }
 }
 else {
-const err36 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err36 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}};
 if(vErrors === null){
 vErrors = [err36];
 }
