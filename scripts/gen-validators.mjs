@@ -6,9 +6,10 @@
 //   node scripts/gen-validators.mjs --check          # exit 1 when src/generated/ is stale
 //   node scripts/gen-validators.mjs --out <dir> ...  # the same, in another directory
 //
-// The schemas stay the single source of truth (src/config/schema.ts, each action's module). They
-// are compiled by the Ajv factories the sources export (createVariablesAjv, createActionAjv) with
-// `standalone: true`, so the generated code checks exactly what a run-time compile would. The
+// The schemas stay the single source of truth (each action's module, SPEC_FILE_SCHEMA). They are
+// compiled by the Ajv factory the sources export (createActionAjv) with `standalone: true`, so the
+// generated code checks exactly what a run-time compile would. (The variables schema needs no
+// generated code: src/config/check-variables.ts reads it, and a test proves it equal to ajv.) The
 // output is committed, so type-checking, linting and Jest need no generation step; `npm run
 // build` refuses a stale src/generated/ (nothing stale can ship) and so does a unit test.
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
@@ -23,8 +24,6 @@ export const GENERATED_DIR = join(ROOT, 'src/generated');
 // Everything read from the TypeScript sources, bundled and evaluated in memory. ajv's code
 // generator comes from the same bundle: it must be the copy that compiled the schemas.
 const SOURCES_ENTRY = `
-export { VARIABLES_SCHEMA } from './src/config/schema.ts';
-export { createVariablesAjv } from './src/config/variables-ajv.ts';
 export { createActionAjv } from './src/plan/action-ajv.ts';
 export { ACTIONS } from './src/actions/registry.ts';
 export { ACTION_TYPES } from './src/plan/types.ts';
@@ -43,7 +42,7 @@ const withoutGeneratedModules = {
     }));
     build.onLoad({ filter: /.*/, namespace: 'stub' }, () => ({
       contents:
-        'export const createVariablesValidator = undefined, ACTION_VALIDATORS = undefined, createSpecFileValidator = undefined;',
+        'export const ACTION_VALIDATORS = undefined, createSpecFileValidator = undefined;',
       loader: 'js',
     }));
   },
@@ -121,13 +120,6 @@ const factoryName = (type) =>
 function validatorSpecs(s) {
   const options = { validateSchema: true, standalone: true };
   return [
-    {
-      file: 'variables-validator.ts',
-      name: 'createVariablesValidator',
-      subject: 'VARIABLES_SCHEMA (createVariablesAjv)',
-      ajv: s.createVariablesAjv(options),
-      schema: s.VARIABLES_SCHEMA,
-    },
     // One Ajv per action type: each validator's code stands alone, whatever the others hold.
     ...s.ACTION_TYPES.map((type) => ({
       file: 'action-validators.ts',
@@ -149,7 +141,6 @@ function validatorSpecs(s) {
 
 // Each generated module: where its schemas come from, and what follows the factories.
 const MODULES = {
-  'variables-validator.ts': { from: 'VARIABLES_SCHEMA (src/config/schema.ts)' },
   'action-validators.ts': {
     from: "each action type's schema (src/actions/*.ts) and SPEC_FILE_SCHEMA",
     imports: ["import type { ActionType } from '../plan/types.js';"],

@@ -1,5 +1,5 @@
-import type { ErrorObject, FormatDefinition, ValidateFunction } from 'ajv';
-import { createVariablesValidator } from '../generated/variables-validator.js';
+import type { FormatDefinition } from 'ajv';
+import { checkVariables, type SchemaError } from './check-variables.js';
 import { parseHost } from './host.js';
 import {
   parseBoolean,
@@ -45,8 +45,6 @@ export const VARIABLE_FORMATS: Readonly<Record<VariableFormat, FormatDefinition<
     ]),
   ) as Record<VariableFormat, FormatDefinition<string>>;
 
-let compiled: ValidateFunction | undefined;
-
 /**
  * Returns the variables with defaults applied when all are valid, else one line per problem,
  * each naming the variable, what is wrong and what would be valid; secret values never appear.
@@ -56,11 +54,10 @@ export function validateVariables(
   input: Readonly<Partial<Record<VariableName, string>>>,
   typos: TypoIndex = new Map(),
 ): VariablesOutcome {
-  // Precompiled from VARIABLES_SCHEMA by scripts/gen-validators.mjs (a test keeps it fresh).
-  compiled ??= createVariablesValidator(VARIABLE_FORMATS);
   const data: Record<string, string> = { ...input };
-  if (compiled(data)) return { ok: true, values: data };
-  const problems = (compiled.errors ?? []).flatMap((error) => describeError(error, data, typos));
+  const errors = checkVariables(data, (format, value) => FORMAT_PARSERS[format](value).ok);
+  if (errors.length === 0) return { ok: true, values: data };
+  const problems = errors.flatMap((error) => describeError(error, data, typos));
   return { ok: false, problems: orderProblems(problems) };
 }
 
@@ -76,23 +73,21 @@ function problem(variable: string, text: string): Problem {
 }
 
 function describeError(
-  error: ErrorObject,
+  error: SchemaError,
   data: Record<string, string>,
   typos: TypoIndex,
 ): Problem[] {
-  // The branches of the one-plan-source rule fail whenever it fails; its own error says it all.
-  if (error.schemaPath.startsWith('#/oneOf/')) return [];
   if (error.keyword === 'oneOf') return [planSourceProblem(data, typos)];
   if (error.keyword === 'required') {
     const name = String(error.params['missingProperty']);
     return isVariableName(name) ? [missingProblem(name, typos)] : [];
   }
   const name = error.instancePath.slice(1);
-  if (!isVariableName(name)) return [problem(name, error.message ?? 'is invalid')];
+  if (!isVariableName(name)) return [problem(name, 'is invalid')];
   return [problem(name, valueProblem(name, error, data[name] ?? ''))];
 }
 
-function valueProblem(name: VariableName, error: ErrorObject, value: string): string {
+function valueProblem(name: VariableName, error: SchemaError, value: string): string {
   const schema = variableSchema(name);
   if (error.keyword === 'format' && schema.format !== undefined) {
     const outcome = FORMAT_PARSERS[schema.format](value);
@@ -104,7 +99,7 @@ function valueProblem(name: VariableName, error: ErrorObject, value: string): st
     return `${quote(value)} is not valid; ${suggestion === undefined ? valid : `did you mean ${suggestion}? (${valid})`}`;
   }
   const shown = schema['x-secret'] === true ? '(value hidden)' : quote(value);
-  return `${shown} ${error.message ?? 'is invalid'}`;
+  return `${shown} ${error.keyword === 'type' ? 'is not a string' : 'is invalid'}`;
 }
 
 function missingProblem(name: VariableName, typos: TypoIndex): Problem {

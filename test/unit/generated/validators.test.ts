@@ -7,14 +7,10 @@ import type { ValidateFunction } from 'ajv';
 import { parseAllDocuments } from 'yaml';
 import { SPEC_FILE_SCHEMA } from '../../../src/actions/jobs/prepare-submit.js';
 import { ACTIONS } from '../../../src/actions/registry.js';
-import { VARIABLES_SCHEMA } from '../../../src/config/schema.js';
-import { VARIABLE_FORMATS } from '../../../src/config/validate-variables.js';
-import { createVariablesAjv } from '../../../src/config/variables-ajv.js';
 import {
   ACTION_VALIDATORS,
   createSpecFileValidator,
 } from '../../../src/generated/action-validators.js';
-import { createVariablesValidator } from '../../../src/generated/variables-validator.js';
 import { ACTION_FORMATS } from '../../../src/plan/schema-validation.js';
 import { createActionAjv } from '../../../src/plan/action-ajv.js';
 import { ACTION_TYPES, type ActionType } from '../../../src/plan/types.js';
@@ -125,28 +121,5 @@ describe('the precompiled validators', () => {
   ])('judge a spec_file with $name as a run-time compile does', ({ body }) => {
     const runtime = createActionAjv().compile(SPEC_FILE_SCHEMA);
     expect(outcome(createSpecFileValidator(ACTION_FORMATS), body)).toEqual(outcome(runtime, body));
-  });
-
-  const HOST = 'https://dbc-1.cloud.databricks.com';
-  it.each([
-    { name: 'nothing set', env: {} },
-    { name: 'the minimum', env: { DATABRICKS_HOST: HOST, ACTIONS: '[]' } },
-    { name: 'both plan sources', env: { DATABRICKS_HOST: HOST, ACTIONS: '[]', ACTIONS_FILE: 'a' } },
-    { name: 'a host without scheme', env: { DATABRICKS_HOST: 'dbc-1', ACTIONS_FILE: 'p.yml' } },
-    {
-      name: 'every format wrong',
-      env: {
-        DATABRICKS_HOST: 'http://example.com',
-        ACTIONS_FILE: '../outside.yml',
-        DRY_RUN: 'maybe',
-        WAIT_TIMEOUT: '3 days',
-        DATABRICKS_TOKEN: ' ',
-        DATABRICKS_AUTH_TYPE: 'oauth',
-        ON_ORPHAN: 'adopt',
-      },
-    },
-  ])('judge the variables with $name as a run-time compile does', ({ env }) => {
-    const runtime = createVariablesAjv().compile(VARIABLES_SCHEMA);
-    expect(outcome(createVariablesValidator(VARIABLE_FORMATS), env)).toEqual(outcome(runtime, env));
   });
 });
