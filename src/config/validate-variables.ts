@@ -1,4 +1,3 @@
-import type { FormatDefinition } from 'ajv';
 import { checkVariables, type SchemaError } from './check-variables.js';
 import { parseHost } from './host.js';
 import {
@@ -35,15 +34,6 @@ export type VariablesOutcome =
 
 /** Unknown variable names that look like typos of a pipe variable, by the variable they miss. */
 export type TypoIndex = ReadonlyMap<VariableName, string>;
-
-/** The ajv formats of the variables schema, by name: each is its parser's verdict. */
-export const VARIABLE_FORMATS: Readonly<Record<VariableFormat, FormatDefinition<string>>> =
-  Object.fromEntries(
-    Object.entries(FORMAT_PARSERS).map(([name, parse]) => [
-      name,
-      { type: 'string', validate: (text: string) => parse(text).ok },
-    ]),
-  ) as Record<VariableFormat, FormatDefinition<string>>;
 
 /**
  * Returns the variables with defaults applied when all are valid, else one line per problem,

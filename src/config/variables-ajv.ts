@@ -2,7 +2,7 @@
 // meta-schema and is the oracle src/config/check-variables.ts is proven equal to. The pipe never
 // loads it (ajv's compiler cost ~13 ms of every start, issue #9).
 import { Ajv } from 'ajv';
-import { VARIABLE_FORMATS } from './validate-variables.js';
+import { FORMAT_PARSERS } from './validate-variables.js';
 
 /** Returns a new Ajv instance that knows the variables schema's formats and annotations. */
 export function createVariablesAjv(options: { validateSchema?: boolean } = {}): Ajv {
@@ -14,6 +14,9 @@ export function createVariablesAjv(options: { validateSchema?: boolean } = {}): 
     validateSchema: options.validateSchema ?? false,
   });
   ajv.addKeyword({ keyword: 'x-secret', schemaType: 'boolean' });
-  for (const [name, format] of Object.entries(VARIABLE_FORMATS)) ajv.addFormat(name, format);
+  // Each format is its parser's verdict, as the pipe's own checker asks it.
+  for (const [name, parse] of Object.entries(FORMAT_PARSERS)) {
+    ajv.addFormat(name, { type: 'string', validate: (text: string) => parse(text).ok });
+  }
   return ajv;
 }

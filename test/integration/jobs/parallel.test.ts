@@ -14,20 +14,52 @@ function busiest(times: number[], windowMs: number): number {
   return Math.max(...times.map((t) => times.filter((u) => u >= t && u < t + windowMs).length));
 }
 
-// Virtual time (see support/virtual-clock.ts): minutes-long runs in milliseconds, and the
-// emulator logs each request at the virtual moment it was sent, so rates are exact.
-describe('a parallel group of 20 run_job actions', () => {
-  let emu: Emulator;
-  let clock: VirtualClock;
+/** An emulator on a virtual clock for one describe block (started before, closed after). */
+function virtualWorld(): { emu: () => Emulator; clock: () => VirtualClock } {
+  let emu: Emulator | undefined;
+  let clock: VirtualClock | undefined;
   beforeAll(async () => {
     clock = virtualClock();
     emu = await startEmulator({ clock, issuer: false });
   });
   afterAll(async () => {
-    await emu.close();
+    await emu?.close();
   });
+  const get = <T>(value: T | undefined): T => {
+    if (value === undefined) throw new Error('the world starts in beforeAll');
+    return value;
+  };
+  return { emu: () => get(emu), clock: () => get(clock) };
+}
+
+/** Runs a `parallel` group of `members` (YAML list items) and returns the outcome and its virtual duration. */
+async function runGroup(
+  emu: Emulator,
+  clock: VirtualClock,
+  members: string[],
+  env: Record<string, string>,
+): Promise<{ run: Awaited<ReturnType<typeof runPipe>>; elapsed: number }> {
+  const started = clock.now();
+  const run = await runPipe({
+    clock,
+    transport: clock.transport,
+    env: {
+      DATABRICKS_HOST: emu.url,
+      DATABRICKS_TOKEN: emu.addPat(undefined, 'ci-bot@example.com'),
+      ACTIONS: `- parallel:\n${members.join('')}  max_concurrency: ${members.length}\n`,
+      ...env,
+    },
+  });
+  return { run, elapsed: clock.now() - started };
+}
+
+// Virtual time (see support/virtual-clock.ts): minutes-long runs in milliseconds, and the
+// emulator logs each request at the virtual moment it was sent, so rates are exact.
+describe('a parallel group of 20 run_job actions', () => {
+  const world = virtualWorld();
 
   it('finishes in about the time of the longest run, within the shared rate limit', async () => {
+    const emu = world.emu();
     // Runs of 5 to 14.5 minutes; half the jobs have recent runs to predict from.
     const durations = Array.from({ length: GROUP_SIZE }, (_, i) => 5 * MIN + i * 30 * S);
     const jobIds = durations.map((durationMs, i) =>
@@ -40,19 +72,10 @@ describe('a parallel group of 20 run_job actions', () => {
       }),
     );
     const members = jobIds.map((_, i) => `    - id: shard${i}\n      run_job: {job: shard-${i}}\n`);
-    const started = clock.now();
-    const run = await runPipe({
-      clock,
-      transport: clock.transport,
-      env: {
-        DATABRICKS_HOST: emu.url,
-        DATABRICKS_TOKEN: emu.addPat(undefined, 'ci-bot@example.com'),
-        ACTIONS: `- parallel:\n${members.join('')}  max_concurrency: ${GROUP_SIZE}\n`,
-        BITBUCKET_PIPELINE_UUID: '{9a9a0000-0000-4000-8000-000000000001}',
-        BITBUCKET_STEP_UUID: '{9a9a0000-0000-4000-8000-000000000002}',
-      },
+    const { run, elapsed } = await runGroup(emu, world.clock(), members, {
+      BITBUCKET_PIPELINE_UUID: '{9a9a0000-0000-4000-8000-000000000001}',
+      BITBUCKET_STEP_UUID: '{9a9a0000-0000-4000-8000-000000000002}',
     });
-    const elapsed = clock.now() - started;
     expect(run.exitCode).toBe(0);
     for (const jobId of jobIds) expect(emu.runs.countForJob(jobId)).toBe(1);
 
@@ -82,17 +105,10 @@ describe('a parallel group of 20 run_job actions', () => {
 });
 
 describe('a parallel group of 60 runs of one job', () => {
-  let emu: Emulator;
-  let clock: VirtualClock;
-  beforeAll(async () => {
-    clock = virtualClock();
-    emu = await startEmulator({ clock, issuer: false });
-  });
-  afterAll(async () => {
-    await emu.close();
-  });
+  const world = virtualWorld();
 
   it('reads the runs together (runs/list sweeps) and notices the last end promptly', async () => {
+    const emu = world.emu();
     const count = 60;
     const durationMs = 2 * MIN;
     const jobId = emu.addJob({
@@ -107,20 +123,11 @@ describe('a parallel group of 60 runs of one job', () => {
       (_, i) =>
         `    - id: shard${i}\n      run_job: {job: shards, job_parameters: {shard: "${i}"}}\n`,
     );
-    const started = clock.now();
-    const run = await runPipe({
-      clock,
-      transport: clock.transport,
-      env: {
-        DATABRICKS_HOST: emu.url,
-        DATABRICKS_TOKEN: emu.addPat(undefined, 'ci-bot@example.com'),
-        ACTIONS: `- parallel:\n${members.join('')}  max_concurrency: ${count}\n`,
-        BITBUCKET_PIPELINE_UUID: '{9a9a0000-0000-4000-8000-000000000003}',
-        BITBUCKET_STEP_UUID: '{9a9a0000-0000-4000-8000-000000000004}',
-        BITBUCKET_STEP_RUN_NUMBER: '1',
-      },
+    const { run, elapsed } = await runGroup(emu, world.clock(), members, {
+      BITBUCKET_PIPELINE_UUID: '{9a9a0000-0000-4000-8000-000000000003}',
+      BITBUCKET_STEP_UUID: '{9a9a0000-0000-4000-8000-000000000004}',
+      BITBUCKET_STEP_RUN_NUMBER: '1',
     });
-    const elapsed = clock.now() - started;
     expect(run.exitCode).toBe(0);
     expect(emu.runs.countForJob(jobId)).toBe(count);
 
