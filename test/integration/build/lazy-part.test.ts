@@ -73,9 +73,10 @@ afterAll(async () => {
 
 function runBundle(
   env: Record<string, string>,
+  file = bundle,
 ): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((done) => {
-    const child = spawn(process.execPath, ['--require', hook, bundle], {
+    const child = spawn(process.execPath, ['--require', hook, file], {
       env: { PATH: process.env['PATH'] ?? '', BITBUCKET_CLONE_DIR: dir, ...env },
       cwd: dir,
     });
@@ -121,4 +122,28 @@ describe('dist/pipe.js, boot part and lazy part', () => {
     expect(run.code).toBe(2);
     expect(run.stdout).toMatch(/ACTIONS:2/);
   });
+
+  it('carries the lazy part in a comment after the code, the source-map comment last', async () => {
+    const text = await readFile(bundle, 'utf8');
+    const lines = text.trimEnd().split('\n');
+    expect(lines.at(-1)).toBe('//# sourceMappingURL=pipe.js.map');
+    expect(lines.at(-2)).toMatch(/^\/\*dmp-lazy-part:[A-Za-z0-9+/]+=*\*\/$/);
+    // The loader finds it as the one line that starts with the mark.
+    expect(text.split('\n').filter((line) => line.startsWith('/*dmp-lazy-part:'))).toHaveLength(1);
+  });
+
+  it('says to rebuild when the lazy part is missing, and still rejects variables without it', async () => {
+    const text = await readFile(bundle, 'utf8');
+    const stripped = join(dir, 'pipe-stripped.js');
+    await writeFile(stripped, text.replace(/\/\*dmp-lazy-part:[^*]*\*\/\n/, ''));
+    expect((await runBundle({}, stripped)).code).toBe(2);
+    const run = await runBundle(
+      { DATABRICKS_HOST: emu.url, DATABRICKS_TOKEN: emu.addPat(), ACTIONS: '- run_job: { job: nightly }\n', DRY_RUN: 'true' },
+      stripped,
+    );
+    expect(run.code).toBe(1);
+    expect(run.stdout).toContain('has lost the part it loads on demand');
+    expect(run.stdout).toContain('npm run build');
+  });
 });
+
