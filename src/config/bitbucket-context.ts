@@ -1,4 +1,4 @@
-import path from 'node:path';
+import { resolve } from 'node:path';
 import type { Redactor } from '../log/redactor.js';
 import { quote } from './parsers.js';
 import type { BitbucketContext, NetworkConfig } from './types.js';
@@ -37,7 +37,7 @@ export const STEP_OIDC_TOKEN_VARIABLE = 'BITBUCKET_STEP_OIDC_TOKEN';
  */
 export function readBitbucketContext(env: EnvSnapshot, cwd: string): BitbucketContext {
   const context: BitbucketContext = {
-    cloneDir: path.resolve(cwd, env['BITBUCKET_CLONE_DIR'] ?? '.'),
+    cloneDir: resolve(cwd, env['BITBUCKET_CLONE_DIR'] ?? '.'),
   };
   for (const [field, variable] of Object.entries(BITBUCKET_VARIABLES)) {
     const value = env[variable];

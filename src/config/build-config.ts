@@ -1,4 +1,4 @@
-import path from 'node:path';
+import { resolve } from 'node:path';
 import { PipeError } from '../errors.js';
 import { STEP_OIDC_TOKEN_VARIABLE, type EnvSnapshot } from './bitbucket-context.js';
 import { parseHost } from './host.js';
@@ -91,7 +91,7 @@ function valueReader(values: BuildInputs['values'], cloneDir: string) {
     text: (name: VariableName): string | undefined => values[name]?.trim(),
     secret: (name: VariableName): string | undefined =>
       values[name] === undefined ? undefined : parsed(name, parseSecret),
-    file: (name: VariableName): string => path.resolve(cloneDir, parsed(name, parsePath)),
+    file: (name: VariableName): string => resolve(cloneDir, parsed(name, parsePath)),
   };
 }
 
@@ -102,7 +102,7 @@ function planSource(values: BuildInputs['values'], cloneDir: string): PlanSource
   return {
     kind: 'file',
     variable: 'ACTIONS_FILE',
-    path: path.resolve(cloneDir, file),
+    path: resolve(cloneDir, file),
     displayPath: file,
   };
 }

@@ -47,9 +47,13 @@ export function checkVariables(
   if (passing.length !== 1) errors.push({ keyword: 'oneOf', instancePath: '', params: {} });
   const properties: Readonly<Record<string, VariableSchema>> = VARIABLES_SCHEMA.properties;
   for (const [name, schema] of Object.entries(properties)) {
-    if (data[name] === undefined && schema.default !== undefined) data[name] = schema.default;
     const value = data[name];
-    if (value === undefined) continue;
+    if (value === undefined) {
+      // A default is valid by construction (a unit test checks each one), so it is not checked
+      // again: that would parse eight values and compile their patterns at every start (#9).
+      if (schema.default !== undefined) data[name] = schema.default;
+      continue;
+    }
     const instancePath = `/${name}`;
     if (typeof value !== 'string') {
       errors.push({ keyword: 'type', instancePath, params: {} });

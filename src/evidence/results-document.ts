@@ -8,6 +8,7 @@ import type { IdentitySummary } from '../auth/types.js';
 import { PipeError, toPipeError, type ExitCode } from '../errors.js';
 import type { ActionType } from '../plan/types.js';
 import type { ActionResult, ActionStatus } from '../runner/types.js';
+import { isoTime } from '../util/iso-time.js';
 import { PIPE_VERSION } from '../version.js';
 import type { AuditHead } from './audit-log.js';
 
@@ -106,8 +107,8 @@ export function buildResultsDocument(
     pipe_version: PIPE_VERSION,
     status: done ? runStatusFor(outcome.exitCode, outcome.error, state.dryRun) : 'running',
     exit_code: done ? outcome.exitCode : null,
-    started_at: iso(state.startedAt),
-    finished_at: done ? iso(finishedAt) : null,
+    started_at: isoTime(state.startedAt),
+    finished_at: done ? isoTime(finishedAt) : null,
     workspace: state.workspace ?? null,
     commit: state.commit ?? null,
     identity: state.identity ? toIdentity(state.identity) : null,
@@ -150,7 +151,7 @@ function toIdentity(identity: IdentitySummary): ResultsIdentity {
     client_id: identity.clientId ?? null,
     claims: identity.claims ?? {},
     subject_token_expires_at:
-      identity.subjectTokenExpiresAt === undefined ? null : iso(identity.subjectTokenExpiresAt),
+      identity.subjectTokenExpiresAt === undefined ? null : isoTime(identity.subjectTokenExpiresAt),
   };
 }
 
@@ -158,6 +159,3 @@ function toAudit(head: AuditHead): ResultsAudit {
   return { file: head.file, last_seq: head.seq, last_sha256: head.sha256, appended: head.appended };
 }
 
-function iso(ms: number): string {
-  return new Date(ms).toISOString();
-}

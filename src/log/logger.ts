@@ -64,7 +64,8 @@ function formatMeta(meta: LogMeta): string {
 /** Returns the text of one log line (no newline): level label, `[scope]`, message, metadata. */
 export function formatLine(entry: LogEntry, color: boolean): string {
   const scope = entry.scope ? `[${entry.scope}] ` : '';
-  const text = `${LEVEL_LABELS[entry.level]}${scope}${entry.message}${formatMeta(entry.meta ?? {})}`;
+  const meta = entry.meta === undefined ? '' : formatMeta(entry.meta);
+  const text = `${LEVEL_LABELS[entry.level]}${scope}${entry.message}${meta}`;
   if (!color) return text;
   const colour = entry.message.startsWith('✔') ? SUCCESS_COLOUR : LEVEL_COLOURS[entry.level];
   return colour ? `${colour}${text}${RESET}` : text;

@@ -48,14 +48,19 @@ export function fdSink(
   };
 }
 
+// Linux's /dev/null is character device 1:3, whose device number Node reports as 259.
+const LINUX_DEV_NULL_RDEV = 259;
+
 /**
  * Resolves to true when file descriptor 1 is a terminal. Only a character device other than
- * /dev/null can be one, which two stat calls tell; node:tty (5 ms to load) settles the rest.
+ * /dev/null can be one, which a stat call tells (a second one only if the device number is not
+ * Linux's /dev/null's); node:tty (5 ms to load) settles the rest.
  */
 export async function isStdoutTerminal(fd = STDOUT_FD): Promise<boolean> {
   try {
     const stats = fstatSync(fd);
-    if (!stats.isCharacterDevice() || stats.rdev === statSync('/dev/null').rdev) return false;
+    if (!stats.isCharacterDevice() || stats.rdev === LINUX_DEV_NULL_RDEV) return false;
+    if (stats.rdev === statSync('/dev/null').rdev) return false;
     const tty = await import('node:tty');
     return tty.isatty(fd);
   } catch {

@@ -1,4 +1,4 @@
-import { maxInWindow, median, percentile, ratio, round, summarize } from '../../../bench/stats.js';
+import { maxInWindow, median, pairedRatio, percentile, ratio, round, summarize } from '../../../bench/stats.js';
 import { pairedDifferences, roundOrder } from '../../../bench/spawn-timer.js';
 
 describe('median and percentile', () => {
@@ -50,6 +50,26 @@ describe('ratio and round', () => {
   it('rounds finite numbers and leaves NaN alone', () => {
     expect(round(1.23456, 2)).toBe(1.23);
     expect(round(Number.NaN)).toBeNaN();
+  });
+});
+
+describe('pairedRatio', () => {
+  it('takes the median of the per-round ratios, so a slow stretch cancels out', () => {
+    // Rounds 3 and 4 ran on a machine twice as slow: both variants doubled.
+    const bare = [30, 30, 60, 60, 30];
+    const pipe = [36, 36, 72, 72, 36];
+    expect(pairedRatio(pipe, bare)).toBeCloseTo(1.2, 10);
+    // Three slow rounds for the pipe, two for bare Node: the medians land on different
+    // sides of the slow stretch (72 / 30 = 2.4), the per-round ratios do not.
+    const unevenPipe = [36, 36, 72, 72, 72];
+    const unevenBare = [30, 30, 30, 60, 60];
+    expect(ratio(median(unevenPipe), median(unevenBare))).toBeCloseTo(2.4, 10);
+    expect(pairedRatio(unevenPipe, unevenBare)).toBeCloseTo(1.2, 10);
+  });
+
+  it('ignores rounds without a positive denominator and pairs only the common rounds', () => {
+    expect(pairedRatio([10, 20, 99], [5, 0])).toBe(2);
+    expect(pairedRatio([], [])).toBeNaN();
   });
 });
 

@@ -107,4 +107,16 @@ describe('checkVariables', () => {
       new Set(['string']),
     );
   });
+
+  it('fills in defaults unchecked, so every default must pass its own enum and format', () => {
+    for (const name of VARIABLE_NAMES) {
+      const schema = variableSchema(name);
+      if (schema.default === undefined) continue;
+      if (schema.enum !== undefined) expect(schema.enum).toContain(schema.default);
+      if (schema.format !== undefined) {
+        expect({ name, ok: FORMAT_PARSERS[schema.format](schema.default).ok }).toEqual({ name, ok: true });
+      }
+    }
+  });
 });
+

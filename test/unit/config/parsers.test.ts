@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { isLoopbackHost, parseHost } from '../../../src/config/host.js';
 import { formatDuration, parseBoolean, parseDuration, quote } from '../../../src/config/parsers.js';
-import { closestMatch, editDistance } from '../../../src/config/suggest.js';
+import { closestMatch, distanceUpToOne, editDistance } from '../../../src/config/suggest.js';
 
 describe('parseBoolean', () => {
   it.each([
@@ -149,6 +149,51 @@ describe('closestMatch and editDistance', () => {
       ),
       { numRuns: 2000 },
     );
+  });
+
+  it('equals the textbook optimal-string-alignment distance', () => {
+    // The recurrence as written down, unoptimised: a full table.
+    const reference = (a: string, b: string): number => {
+      const d = Array.from({ length: a.length + 1 }, (_, i) =>
+        Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)),
+      );
+      for (let i = 1; i <= a.length; i++) {
+        for (let j = 1; j <= b.length; j++) {
+          const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+          let best = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost);
+          if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) {
+            best = Math.min(best, d[i - 2]![j - 2]! + 1);
+          }
+          d[i]![j] = best;
+        }
+      }
+      return d[a.length]![b.length]!;
+    };
+    fc.assert(
+      fc.property(
+        fc.string({ maxLength: 12, unit: fc.constantFrom('A', 'B', 'C', '_') }),
+        fc.string({ maxLength: 12, unit: fc.constantFrom('A', 'B', 'C', '_') }),
+        (a, b) => {
+          expect(editDistance(a, b)).toBe(reference(a, b));
+        },
+      ),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('distanceUpToOne equals editDistance up to 2', () => {
+    const text = fc.string({ maxLength: 8, unit: fc.constantFrom('A', 'B', 'C', '_') });
+    fc.assert(
+      fc.property(text, text, (a, b) => {
+        expect(distanceUpToOne(a, b)).toBe(Math.min(editDistance(a, b), 2));
+      }),
+      { numRuns: 5000 },
+    );
+    expect(distanceUpToOne('dry_run', 'dryrun')).toBe(1);
+    expect(distanceUpToOne('DEUBG', 'DEBUG')).toBe(1);
+    expect(distanceUpToOne('DEBGU', 'DEBUG')).toBe(1);
+    expect(distanceUpToOne('DBEUG', 'DEBUG')).toBe(1);
+    expect(distanceUpToOne('EDBGU', 'DEBUG')).toBe(2);
   });
 
   it('never suggests for a short word more than one edit away', () => {

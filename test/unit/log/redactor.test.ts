@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { Redactor } from '../../../src/log/redactor.js';
 
 const JWT =
@@ -58,4 +59,47 @@ describe('Redactor', () => {
     a['self'] = a;
     expect(redactor.redactDeep(a)).toEqual({ name: 'a', self: '[circular]' });
   });
+
+  describe('isSecretKey', () => {
+    // The rule as it was first written, as regular expressions: the substring tests that
+    // replaced them at start-up (issue #9) must judge every key the same way.
+    const SECRET = /authorization|token|secret|password|passwd|cookie|assertion|credential|api[-_]?key/;
+    const NOT_SECRET_SUFFIX = /(?:_type|_expires_at|_expires_in|ExpiresAt)$/;
+    const NOT_SECRET = new Set(['idempotency_token', 'idempotencyToken', 'token_type', 'page_token', 'next_page_token', 'prev_page_token', 'subject_token_type', 'expires_in']);
+    const oracle = (key: string): boolean =>
+      !NOT_SECRET.has(key) && !NOT_SECRET_SUFFIX.test(key) && SECRET.test(key.toLowerCase());
+
+    it.each([
+      ['DATABRICKS_TOKEN', true],
+      ['X_API-KEY', true],
+      ['myApiKey', true],
+      ['api.key', false],
+      ['token_type', false],
+      ['ACCESS_TOKEN_EXPIRES_AT', true],
+      ['access_token_expires_at', false],
+      ['tokenExpiresAt', false],
+      ['Cookie', true],
+      ['BITBUCKET_BRANCH', false],
+    ])('judges %s as secret: %s', (key, secret) => {
+      expect(new Redactor().isSecretKey(key)).toBe(secret);
+      expect(oracle(key)).toBe(secret);
+    });
+
+    it('agrees with the regular-expression rule on generated keys', () => {
+      const pieces = ['token', 'TOKEN', 'Secret', 'api', '-', '_', 'key', 'KEY', 'pass', 'wd', 'word',
+        'cookie', 'assertion', 'credential', 'authorization', '_type', '_expires_at', '_expires_in',
+        'ExpiresAt', 'expires', 'id', 'x', 'page', 'idempotency', 'Token'];
+      const key = fc.oneof(
+        fc.array(fc.constantFrom(...pieces), { maxLength: 6 }).map((parts) => parts.join('')),
+        fc.string({ maxLength: 20 }),
+      );
+      fc.assert(
+        fc.property(key, (k) => {
+          expect(new Redactor().isSecretKey(k)).toBe(oracle(k));
+        }),
+        { numRuns: 5000 },
+      );
+    });
+  });
 });
+

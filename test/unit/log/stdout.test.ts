@@ -91,6 +91,7 @@ describe('isStdoutTerminal', () => {
   it.each([
     { name: 'a regular file', path: () => join(mkdtempSync(join(tmpdir(), 'dmp-tty-')), 'f') },
     { name: '/dev/null (a character device, but no terminal)', path: () => '/dev/null' },
+    { name: '/dev/zero (a character device, neither /dev/null nor a terminal)', path: () => '/dev/zero' },
   ])('is false for $name', async ({ path }) => {
     const fd = openSync(path(), 'w');
     try {
