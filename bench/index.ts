@@ -86,7 +86,7 @@ async function main(): Promise<void> {
   };
 
   await step('startup', async () => {
-    const figures = await benchStartup(options.quick ? 5 : 25);
+    const figures = await benchStartup(options.quick ? 5 : 41);
     results['startup'] = figures;
     const out = startupRows(figures);
     if (!out[0]?.met) results['startupDiagnosis'] = await diagnoseStartup(options.quick ? 3 : 15);

@@ -26,10 +26,17 @@ export function startupRows(s: StartupFigures): TableRow[] {
   return [
     {
       benchmark: '1 startup',
-      figure: `validation failure (exit 2) vs node -e 0, median of ${s.runs}`,
+      figure: `validation failure (exit 2), fresh clone dir as in a step, vs node -e 0, median of ${s.runs}`,
       measured: `${times(s.validationRatio)} (${duration(median(s.validationFailureMs))} vs ${duration(bare)})`,
       target: `≤ ${TARGETS.validationRatio}×`,
       met: atMost(s.validationRatio, TARGETS.validationRatio),
+    },
+    {
+      benchmark: '1 startup',
+      figure: 'validation failure replacing an earlier run\'s results.json, vs node -e 0',
+      measured: `${times(s.validationRewriteRatio)} (${duration(median(s.validationRewriteMs))})`,
+      target: '—',
+      met: null,
     },
     {
       benchmark: '1 startup',

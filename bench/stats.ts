@@ -28,6 +28,22 @@ export function ratio(numerator: number, denominator: number): number {
   return denominator > 0 ? numerator / denominator : Number.NaN;
 }
 
+/**
+ * Returns the median of the round-by-round ratios `numerators[i] / denominators[i]`: each pair
+ * was measured side by side in one round, so a stretch of time when this shared machine runs
+ * slow raises both and cancels out, where a ratio of the two medians would carry it. NaN when
+ * no round has a positive denominator.
+ */
+export function pairedRatio(numerators: readonly number[], denominators: readonly number[]): number {
+  const ratios: number[] = [];
+  const rounds = Math.min(numerators.length, denominators.length);
+  for (let i = 0; i < rounds; i++) {
+    const r = ratio(numerators[i] ?? Number.NaN, denominators[i] ?? Number.NaN);
+    if (Number.isFinite(r)) ratios.push(r);
+  }
+  return median(ratios);
+}
+
 /** Summary of one measured series. */
 export interface Summary {
   count: number;
