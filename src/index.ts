@@ -55,6 +55,10 @@ async function run(): Promise<void> {
     stdout.write(`✖ internal error: ${redactor.redact(String(error))}\n`);
     process.exitCode = 1;
   }
+  // Everything main() started has finished and every line is written: exit now rather than
+  // let Node free the heap and tear down the environment first (about 1 ms of every start,
+  // issue #9). Lines still queued in process.stdout (the EAGAIN fallback) are waited for.
+  if (stdout.pendingBytes() === 0) process.exit();
 }
 
 void run();

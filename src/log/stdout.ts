@@ -20,14 +20,23 @@ const STDOUT_FD = 1;
  * that went away (EPIPE) loses the output but does not stop the pipe: its evidence files are
  * still written.
  */
+/** A sink on a file descriptor, which can tell whether all it was given has been written. */
+export interface FdSink extends TextSink {
+  /** Bytes handed to the fallback stream that it has not written yet (0 without one). */
+  pendingBytes(): number;
+}
+
 export function fdSink(
   fallback: () => TextSink,
   fd = STDOUT_FD,
   write: typeof writeSync = writeSync,
-): TextSink {
+): FdSink {
   let stream: TextSink | undefined;
   let closed = false;
   return {
+    pendingBytes(): number {
+      return (stream as { writableLength?: number } | undefined)?.writableLength ?? 0;
+    },
     write(text: string | Uint8Array): boolean {
       if (closed) return false;
       if (stream) return stream.write(text) !== false;

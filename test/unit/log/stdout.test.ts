@@ -68,6 +68,27 @@ describe('fdSink', () => {
     expect(calls).toBe(2);
   });
 
+  it('reports what the fallback stream has not written yet, and nothing without one', () => {
+    let queued = 0;
+    const stream = {
+      get writableLength() {
+        return queued;
+      },
+      write: (text: string | Uint8Array) => {
+        queued += typeof text === 'string' ? Buffer.byteLength(text) : text.length;
+        return false;
+      },
+    };
+    const sink = fdSink(() => stream, 99, () => {
+      throw errno('EAGAIN');
+    });
+    expect(sink.pendingBytes()).toBe(0);
+    sink.write('line\n');
+    expect(sink.pendingBytes()).toBe(5);
+    queued = 0;
+    expect(sink.pendingBytes()).toBe(0);
+  });
+
   it('drops output without throwing once the reader has gone (EPIPE)', () => {
     let calls = 0;
     const fake = (() => {
