@@ -155,7 +155,7 @@ export function footprintRows(f: FootprintFigures): TableRow[] {
       figure:
         f.files > 1
           ? `bundle: dist/pipe.js + ${f.files - 1} file(s) it loads (gzip)`
-          : 'bundle: dist/pipe.js, on-demand part embedded (gzip)',
+          : 'bundle: dist/pipe.js, on-demand part inside (gzip)',
       measured: `${toMb(f.bundleBytes)} MB (${toMb(f.bundleGzipBytes)} MB); maps ${toMb(f.sourceMapBytes)} MB`,
       target: '—',
       met: null,
