@@ -114,6 +114,8 @@ async function runOne(
   };
   try {
     const spec = renderForRun(options, action, outputs);
+    // Described again with its templates filled in: `version 3`, not `{{ register.version }}`.
+    result.description = options.getAction(action.type).describe(spec);
     const produced = await options.getAction(action.type).run(spec, options.makeContext(action, signal));
     result.outputs = produced;
     if (action.id !== undefined) outputs.set(action.id, produced);

@@ -3,6 +3,8 @@
  * DRY_RUN selects and prints, changing nothing; names that do not resolve exit 2; a real run
  * registers in Unity Catalog and promotes.
  */
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { STEP_ENV } from '../../support/action-context.js';
 import { runPipe } from '../../support/run-pipe.js';
 import { seedTrainingRun, startWorkspace, type Workspace } from './support.js';
@@ -84,6 +86,13 @@ describe('registry actions through the pipe', () => {
     expect(ws.emu.ml.getUcModel(UC_MODEL)?.aliases.get('champion')).toBe(2);
     expect(ws.emu.ml.getAliasVersion('churn', 'champion')).toBe(1);
     expect(run.output).toMatch(/registered version 2 of ml_prod\.churn\.classifier/);
+    // Each action is described as it ran: templates filled in, in results.json too.
+    const results = JSON.parse(
+      await readFile(join(run.cloneDir, 'databricks-ml-pipe', 'results.json'), 'utf8'),
+    ) as { actions: Array<{ type: string; description: string }> };
+    const alias = results.actions.find((a) => a.type === 'set_alias');
+    expect(alias?.description).toContain('version 2');
+    expect(alias?.description).not.toContain('{{');
   });
 
   it('asks for the experiment once, and register_model reuses what its preflight selected', async () => {
