@@ -35,7 +35,6 @@ const formats0 = formats["pipe-duration"];
 function validate10(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
-const _errs0 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.wait === undefined){
 data.wait = true;
@@ -50,7 +49,6 @@ vErrors.push(err0);
 }
 errors++;
 }
-const _errs1 = errors;
 for(const key0 in data){
 if(!(func2.call(schema11.properties, key0))){
 const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema11,data};
@@ -65,13 +63,11 @@ errors++;
 }
 if(data.job !== undefined){
 let data0 = data.job;
-const _errs2 = errors;
 if((!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))) && (typeof data0 !== "string")){
 let dataType0 = typeof data0;
 let coerced0 = undefined;
-if(coerced0 !== undefined){
-}
-else if(dataType0 === "boolean" || data0 === null
+if(!(coerced0 !== undefined)){
+if(dataType0 === "boolean" || data0 === null
               || (dataType0 === "string" && data0 && data0 == +data0 && !(data0 % 1))){
 coerced0 = +data0;
 }
@@ -91,6 +87,7 @@ vErrors.push(err2);
 }
 errors++;
 }
+}
 if(coerced0 !== undefined){
 data0 = coerced0;
 if(data !== undefined){
@@ -98,7 +95,6 @@ data["job"] = coerced0;
 }
 }
 }
-const _errs3 = errors;
 if((typeof data0 == "number") && (isFinite(data0))){
 if(data0 < 1 || isNaN(data0)){
 const err3 = {instancePath:instancePath+"/job",schemaPath:"#/properties/job/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.job,data:data0};
@@ -123,23 +119,17 @@ vErrors.push(err4);
 errors++;
 }
 }
-var valid0 = _errs2 === errors;
 }
 if(data.job_parameters !== undefined){
 let data1 = data.job_parameters;
-const _errs4 = errors;
-const _errs5 = errors;
 if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
-const _errs6 = errors;
 for(const key1 in data1){
 let data2 = data1[key1];
-const _errs7 = errors;
 if(typeof data2 !== "string"){
 let dataType1 = typeof data2;
 let coerced1 = undefined;
-if(coerced1 !== undefined){
-}
-else if(dataType1 == "number" || dataType1 == "boolean"){
+if(!(coerced1 !== undefined)){
+if(dataType1 == "number" || dataType1 == "boolean"){
 coerced1 = "" + data2;
 }
 else if(data2 === null){
@@ -155,6 +145,7 @@ vErrors.push(err5);
 }
 errors++;
 }
+}
 if(coerced1 !== undefined){
 data2 = coerced1;
 if(data1 !== undefined){
@@ -162,8 +153,6 @@ data1[key1] = coerced1;
 }
 }
 }
-const _errs8 = errors;
-var valid1 = _errs7 === errors;
 }
 }
 else {
@@ -176,23 +165,17 @@ vErrors.push(err6);
 }
 errors++;
 }
-var valid0 = _errs4 === errors;
 }
 if(data.notebook_params !== undefined){
 let data3 = data.notebook_params;
-const _errs9 = errors;
-const _errs10 = errors;
 if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
-const _errs11 = errors;
 for(const key2 in data3){
 let data4 = data3[key2];
-const _errs12 = errors;
 if(typeof data4 !== "string"){
 let dataType2 = typeof data4;
 let coerced2 = undefined;
-if(coerced2 !== undefined){
-}
-else if(dataType2 == "number" || dataType2 == "boolean"){
+if(!(coerced2 !== undefined)){
+if(dataType2 == "number" || dataType2 == "boolean"){
 coerced2 = "" + data4;
 }
 else if(data4 === null){
@@ -208,6 +191,7 @@ vErrors.push(err7);
 }
 errors++;
 }
+}
 if(coerced2 !== undefined){
 data4 = coerced2;
 if(data3 !== undefined){
@@ -215,8 +199,6 @@ data3[key2] = coerced2;
 }
 }
 }
-const _errs13 = errors;
-var valid2 = _errs12 === errors;
 }
 }
 else {
@@ -229,24 +211,18 @@ vErrors.push(err8);
 }
 errors++;
 }
-var valid0 = _errs9 === errors;
 }
 if(data.python_params !== undefined){
 let data5 = data.python_params;
-const _errs14 = errors;
-const _errs15 = errors;
 if(Array.isArray(data5)){
-let valid4 = true;
 const len0 = data5.length;
 for(let i0=0; i0<len0; i0++){
 let data6 = data5[i0];
-const _errs16 = errors;
 if(typeof data6 !== "string"){
 let dataType3 = typeof data6;
 let coerced3 = undefined;
-if(coerced3 !== undefined){
-}
-else if(dataType3 == "number" || dataType3 == "boolean"){
+if(!(coerced3 !== undefined)){
+if(dataType3 == "number" || dataType3 == "boolean"){
 coerced3 = "" + data6;
 }
 else if(data6 === null){
@@ -262,17 +238,13 @@ vErrors.push(err9);
 }
 errors++;
 }
+}
 if(coerced3 !== undefined){
 data6 = coerced3;
 if(data5 !== undefined){
 data5[i0] = coerced3;
 }
 }
-}
-const _errs17 = errors;
-var valid3 = _errs16 === errors;
-if(!valid3){
-valid4 = false;
 }
 }
 }
@@ -286,23 +258,17 @@ vErrors.push(err10);
 }
 errors++;
 }
-var valid0 = _errs14 === errors;
 }
 if(data.python_named_params !== undefined){
 let data7 = data.python_named_params;
-const _errs18 = errors;
-const _errs19 = errors;
 if(data7 && typeof data7 == "object" && !Array.isArray(data7)){
-const _errs20 = errors;
 for(const key3 in data7){
 let data8 = data7[key3];
-const _errs21 = errors;
 if(typeof data8 !== "string"){
 let dataType4 = typeof data8;
 let coerced4 = undefined;
-if(coerced4 !== undefined){
-}
-else if(dataType4 == "number" || dataType4 == "boolean"){
+if(!(coerced4 !== undefined)){
+if(dataType4 == "number" || dataType4 == "boolean"){
 coerced4 = "" + data8;
 }
 else if(data8 === null){
@@ -318,6 +284,7 @@ vErrors.push(err11);
 }
 errors++;
 }
+}
 if(coerced4 !== undefined){
 data8 = coerced4;
 if(data7 !== undefined){
@@ -325,8 +292,6 @@ data7[key3] = coerced4;
 }
 }
 }
-const _errs22 = errors;
-var valid5 = _errs21 === errors;
 }
 }
 else {
@@ -339,24 +304,18 @@ vErrors.push(err12);
 }
 errors++;
 }
-var valid0 = _errs18 === errors;
 }
 if(data.jar_params !== undefined){
 let data9 = data.jar_params;
-const _errs23 = errors;
-const _errs24 = errors;
 if(Array.isArray(data9)){
-let valid7 = true;
 const len1 = data9.length;
 for(let i1=0; i1<len1; i1++){
 let data10 = data9[i1];
-const _errs25 = errors;
 if(typeof data10 !== "string"){
 let dataType5 = typeof data10;
 let coerced5 = undefined;
-if(coerced5 !== undefined){
-}
-else if(dataType5 == "number" || dataType5 == "boolean"){
+if(!(coerced5 !== undefined)){
+if(dataType5 == "number" || dataType5 == "boolean"){
 coerced5 = "" + data10;
 }
 else if(data10 === null){
@@ -372,17 +331,13 @@ vErrors.push(err13);
 }
 errors++;
 }
+}
 if(coerced5 !== undefined){
 data10 = coerced5;
 if(data9 !== undefined){
 data9[i1] = coerced5;
 }
 }
-}
-const _errs26 = errors;
-var valid6 = _errs25 === errors;
-if(!valid6){
-valid7 = false;
 }
 }
 }
@@ -396,24 +351,18 @@ vErrors.push(err14);
 }
 errors++;
 }
-var valid0 = _errs23 === errors;
 }
 if(data.spark_submit_params !== undefined){
 let data11 = data.spark_submit_params;
-const _errs27 = errors;
-const _errs28 = errors;
 if(Array.isArray(data11)){
-let valid9 = true;
 const len2 = data11.length;
 for(let i2=0; i2<len2; i2++){
 let data12 = data11[i2];
-const _errs29 = errors;
 if(typeof data12 !== "string"){
 let dataType6 = typeof data12;
 let coerced6 = undefined;
-if(coerced6 !== undefined){
-}
-else if(dataType6 == "number" || dataType6 == "boolean"){
+if(!(coerced6 !== undefined)){
+if(dataType6 == "number" || dataType6 == "boolean"){
 coerced6 = "" + data12;
 }
 else if(data12 === null){
@@ -429,17 +378,13 @@ vErrors.push(err15);
 }
 errors++;
 }
+}
 if(coerced6 !== undefined){
 data12 = coerced6;
 if(data11 !== undefined){
 data11[i2] = coerced6;
 }
 }
-}
-const _errs30 = errors;
-var valid8 = _errs29 === errors;
-if(!valid8){
-valid9 = false;
 }
 }
 }
@@ -453,23 +398,17 @@ vErrors.push(err16);
 }
 errors++;
 }
-var valid0 = _errs27 === errors;
 }
 if(data.sql_params !== undefined){
 let data13 = data.sql_params;
-const _errs31 = errors;
-const _errs32 = errors;
 if(data13 && typeof data13 == "object" && !Array.isArray(data13)){
-const _errs33 = errors;
 for(const key4 in data13){
 let data14 = data13[key4];
-const _errs34 = errors;
 if(typeof data14 !== "string"){
 let dataType7 = typeof data14;
 let coerced7 = undefined;
-if(coerced7 !== undefined){
-}
-else if(dataType7 == "number" || dataType7 == "boolean"){
+if(!(coerced7 !== undefined)){
+if(dataType7 == "number" || dataType7 == "boolean"){
 coerced7 = "" + data14;
 }
 else if(data14 === null){
@@ -485,6 +424,7 @@ vErrors.push(err17);
 }
 errors++;
 }
+}
 if(coerced7 !== undefined){
 data14 = coerced7;
 if(data13 !== undefined){
@@ -492,8 +432,6 @@ data13[key4] = coerced7;
 }
 }
 }
-const _errs35 = errors;
-var valid10 = _errs34 === errors;
 }
 }
 else {
@@ -506,24 +444,18 @@ vErrors.push(err18);
 }
 errors++;
 }
-var valid0 = _errs31 === errors;
 }
 if(data.dbt_commands !== undefined){
 let data15 = data.dbt_commands;
-const _errs36 = errors;
-const _errs37 = errors;
 if(Array.isArray(data15)){
-let valid12 = true;
 const len3 = data15.length;
 for(let i3=0; i3<len3; i3++){
 let data16 = data15[i3];
-const _errs38 = errors;
 if(typeof data16 !== "string"){
 let dataType8 = typeof data16;
 let coerced8 = undefined;
-if(coerced8 !== undefined){
-}
-else if(dataType8 == "number" || dataType8 == "boolean"){
+if(!(coerced8 !== undefined)){
+if(dataType8 == "number" || dataType8 == "boolean"){
 coerced8 = "" + data16;
 }
 else if(data16 === null){
@@ -539,17 +471,13 @@ vErrors.push(err19);
 }
 errors++;
 }
+}
 if(coerced8 !== undefined){
 data16 = coerced8;
 if(data15 !== undefined){
 data15[i3] = coerced8;
 }
 }
-}
-const _errs39 = errors;
-var valid11 = _errs38 === errors;
-if(!valid11){
-valid12 = false;
 }
 }
 }
@@ -563,14 +491,10 @@ vErrors.push(err20);
 }
 errors++;
 }
-var valid0 = _errs36 === errors;
 }
 if(data.pipeline_params !== undefined){
 let data17 = data.pipeline_params;
-const _errs40 = errors;
-const _errs41 = errors;
 if(data17 && typeof data17 == "object" && !Array.isArray(data17)){
-const _errs42 = errors;
 for(const key5 in data17){
 if(!(key5 === "full_refresh")){
 const err21 = {instancePath:instancePath+"/pipeline_params",schemaPath:"#/properties/pipeline_params/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.pipeline_params,data:data17};
@@ -585,13 +509,10 @@ errors++;
 }
 if(data17.full_refresh !== undefined){
 let data18 = data17.full_refresh;
-const _errs43 = errors;
 if(typeof data18 !== "boolean"){
-let dataType9 = typeof data18;
 let coerced9 = undefined;
-if(coerced9 !== undefined){
-}
-else if(data18 === "false" || data18 === 0 || data18 === null){
+if(!(coerced9 !== undefined)){
+if(data18 === "false" || data18 === 0 || data18 === null){
 coerced9 = false;
 }
 else if(data18 === "true" || data18 === 1){
@@ -607,6 +528,7 @@ vErrors.push(err22);
 }
 errors++;
 }
+}
 if(coerced9 !== undefined){
 data18 = coerced9;
 if(data17 !== undefined){
@@ -614,8 +536,6 @@ data17["full_refresh"] = coerced9;
 }
 }
 }
-const _errs44 = errors;
-var valid13 = _errs43 === errors;
 }
 }
 else {
@@ -628,12 +548,9 @@ vErrors.push(err23);
 }
 errors++;
 }
-var valid0 = _errs40 === errors;
 }
 if(data.only !== undefined){
 let data19 = data.only;
-const _errs45 = errors;
-const _errs46 = errors;
 if(Array.isArray(data19)){
 if(data19.length < 1){
 const err24 = {instancePath:instancePath+"/only",schemaPath:"#/properties/only/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.only,data:data19};
@@ -645,17 +562,14 @@ vErrors.push(err24);
 }
 errors++;
 }
-let valid15 = true;
 const len4 = data19.length;
 for(let i4=0; i4<len4; i4++){
 let data20 = data19[i4];
-const _errs47 = errors;
 if(typeof data20 !== "string"){
 let dataType10 = typeof data20;
 let coerced10 = undefined;
-if(coerced10 !== undefined){
-}
-else if(dataType10 == "number" || dataType10 == "boolean"){
+if(!(coerced10 !== undefined)){
+if(dataType10 == "number" || dataType10 == "boolean"){
 coerced10 = "" + data20;
 }
 else if(data20 === null){
@@ -671,6 +585,7 @@ vErrors.push(err25);
 }
 errors++;
 }
+}
 if(coerced10 !== undefined){
 data20 = coerced10;
 if(data19 !== undefined){
@@ -678,7 +593,6 @@ data19[i4] = coerced10;
 }
 }
 }
-const _errs48 = errors;
 if(typeof data20 === "string"){
 if(func3(data20) < 1){
 const err26 = {instancePath:instancePath+"/only/" + i4,schemaPath:"#/properties/only/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.only.items,data:data20};
@@ -690,10 +604,6 @@ vErrors.push(err26);
 }
 errors++;
 }
-}
-var valid14 = _errs47 === errors;
-if(!valid14){
-valid15 = false;
 }
 }
 }
@@ -707,12 +617,9 @@ vErrors.push(err27);
 }
 errors++;
 }
-var valid0 = _errs45 === errors;
 }
 if(data.queue !== undefined){
 let data21 = data.queue;
-const _errs49 = errors;
-const _errs50 = errors;
 if(data21 && typeof data21 == "object" && !Array.isArray(data21)){
 if(data21.enabled === undefined){
 const err28 = {instancePath:instancePath+"/queue",schemaPath:"#/properties/queue/required",keyword:"required",params:{missingProperty: "enabled"},message:"must have required property '"+"enabled"+"'",schema:schema11.properties.queue.required,parentSchema:schema11.properties.queue,data:data21};
@@ -724,7 +631,6 @@ vErrors.push(err28);
 }
 errors++;
 }
-const _errs51 = errors;
 for(const key6 in data21){
 if(!(key6 === "enabled")){
 const err29 = {instancePath:instancePath+"/queue",schemaPath:"#/properties/queue/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.queue,data:data21};
@@ -739,13 +645,10 @@ errors++;
 }
 if(data21.enabled !== undefined){
 let data22 = data21.enabled;
-const _errs52 = errors;
 if(typeof data22 !== "boolean"){
-let dataType11 = typeof data22;
 let coerced11 = undefined;
-if(coerced11 !== undefined){
-}
-else if(data22 === "false" || data22 === 0 || data22 === null){
+if(!(coerced11 !== undefined)){
+if(data22 === "false" || data22 === 0 || data22 === null){
 coerced11 = false;
 }
 else if(data22 === "true" || data22 === 1){
@@ -761,6 +664,7 @@ vErrors.push(err30);
 }
 errors++;
 }
+}
 if(coerced11 !== undefined){
 data22 = coerced11;
 if(data21 !== undefined){
@@ -768,8 +672,6 @@ data21["enabled"] = coerced11;
 }
 }
 }
-const _errs53 = errors;
-var valid16 = _errs52 === errors;
 }
 }
 else {
@@ -782,17 +684,14 @@ vErrors.push(err31);
 }
 errors++;
 }
-var valid0 = _errs49 === errors;
 }
 if(data.performance_target !== undefined){
 let data23 = data.performance_target;
-const _errs54 = errors;
 if(typeof data23 !== "string"){
 let dataType12 = typeof data23;
 let coerced12 = undefined;
-if(coerced12 !== undefined){
-}
-else if(dataType12 == "number" || dataType12 == "boolean"){
+if(!(coerced12 !== undefined)){
+if(dataType12 == "number" || dataType12 == "boolean"){
 coerced12 = "" + data23;
 }
 else if(data23 === null){
@@ -808,6 +707,7 @@ vErrors.push(err32);
 }
 errors++;
 }
+}
 if(coerced12 !== undefined){
 data23 = coerced12;
 if(data !== undefined){
@@ -815,8 +715,6 @@ data["performance_target"] = coerced12;
 }
 }
 }
-const _errs55 = errors;
-const vSchema0 = schema11.properties.performance_target.enum;
 if(!((data23 === "STANDARD") || (data23 === "PERFORMANCE_OPTIMIZED"))){
 const err33 = {instancePath:instancePath+"/performance_target",schemaPath:"#/properties/performance_target/enum",keyword:"enum",params:{allowedValues: schema11.properties.performance_target.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.performance_target.enum,parentSchema:schema11.properties.performance_target,data:data23};
 if(vErrors === null){
@@ -827,16 +725,12 @@ vErrors.push(err33);
 }
 errors++;
 }
-var valid0 = _errs54 === errors;
 }
 let data24 = data.wait;
-const _errs56 = errors;
 if(typeof data24 !== "boolean"){
-let dataType13 = typeof data24;
 let coerced13 = undefined;
-if(coerced13 !== undefined){
-}
-else if(data24 === "false" || data24 === 0 || data24 === null){
+if(!(coerced13 !== undefined)){
+if(data24 === "false" || data24 === 0 || data24 === null){
 coerced13 = false;
 }
 else if(data24 === "true" || data24 === 1){
@@ -852,6 +746,7 @@ vErrors.push(err34);
 }
 errors++;
 }
+}
 if(coerced13 !== undefined){
 data24 = coerced13;
 if(data !== undefined){
@@ -859,17 +754,13 @@ data["wait"] = coerced13;
 }
 }
 }
-const _errs57 = errors;
-var valid0 = _errs56 === errors;
 if(data.timeout !== undefined){
 let data25 = data.timeout;
-const _errs58 = errors;
 if(typeof data25 !== "string"){
 let dataType14 = typeof data25;
 let coerced14 = undefined;
-if(coerced14 !== undefined){
-}
-else if(dataType14 == "number" || dataType14 == "boolean"){
+if(!(coerced14 !== undefined)){
+if(dataType14 == "number" || dataType14 == "boolean"){
 coerced14 = "" + data25;
 }
 else if(data25 === null){
@@ -885,16 +776,13 @@ vErrors.push(err35);
 }
 errors++;
 }
+}
 if(coerced14 !== undefined){
 data25 = coerced14;
 if(data !== undefined){
 data["timeout"] = coerced14;
 }
 }
-}
-const _errs59 = errors;
-const _errs60 = errors;
-if((typeof data25 == "number") && (isFinite(data25))){
 }
 if(typeof data25 === "string"){
 if(!(formats0.validate(data25))){
@@ -908,7 +796,6 @@ vErrors.push(err36);
 errors++;
 }
 }
-var valid0 = _errs58 === errors;
 }
 }
 else {
@@ -939,12 +826,10 @@ const formats0 = formats["pipe-duration"];
 function validate10(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
-const _errs0 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.wait === undefined){
 data.wait = true;
 }
-const _errs1 = errors;
 for(const key0 in data){
 if(!(func2.call(schema11.properties, key0))){
 const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema11,data};
@@ -959,13 +844,11 @@ errors++;
 }
 if(data.run_name !== undefined){
 let data0 = data.run_name;
-const _errs2 = errors;
 if(typeof data0 !== "string"){
 let dataType0 = typeof data0;
 let coerced0 = undefined;
-if(coerced0 !== undefined){
-}
-else if(dataType0 == "number" || dataType0 == "boolean"){
+if(!(coerced0 !== undefined)){
+if(dataType0 == "number" || dataType0 == "boolean"){
 coerced0 = "" + data0;
 }
 else if(data0 === null){
@@ -981,6 +864,7 @@ vErrors.push(err1);
 }
 errors++;
 }
+}
 if(coerced0 !== undefined){
 data0 = coerced0;
 if(data !== undefined){
@@ -988,13 +872,9 @@ data["run_name"] = coerced0;
 }
 }
 }
-const _errs3 = errors;
-var valid0 = _errs2 === errors;
 }
 if(data.tasks !== undefined){
 let data1 = data.tasks;
-const _errs4 = errors;
-const _errs5 = errors;
 if(Array.isArray(data1)){
 if(data1.length < 1){
 const err2 = {instancePath:instancePath+"/tasks",schemaPath:"#/properties/tasks/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.tasks,data:data1};
@@ -1006,12 +886,9 @@ vErrors.push(err2);
 }
 errors++;
 }
-let valid2 = true;
 const len0 = data1.length;
 for(let i0=0; i0<len0; i0++){
 let data2 = data1[i0];
-const _errs6 = errors;
-const _errs7 = errors;
 if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
 if(data2.task_key === undefined){
 const err3 = {instancePath:instancePath+"/tasks/" + i0,schemaPath:"#/properties/tasks/items/required",keyword:"required",params:{missingProperty: "task_key"},message:"must have required property '"+"task_key"+"'",schema:schema11.properties.tasks.items.required,parentSchema:schema11.properties.tasks.items,data:data2};
@@ -1025,13 +902,11 @@ errors++;
 }
 if(data2.task_key !== undefined){
 let data3 = data2.task_key;
-const _errs8 = errors;
 if(typeof data3 !== "string"){
 let dataType1 = typeof data3;
 let coerced1 = undefined;
-if(coerced1 !== undefined){
-}
-else if(dataType1 == "number" || dataType1 == "boolean"){
+if(!(coerced1 !== undefined)){
+if(dataType1 == "number" || dataType1 == "boolean"){
 coerced1 = "" + data3;
 }
 else if(data3 === null){
@@ -1047,6 +922,7 @@ vErrors.push(err4);
 }
 errors++;
 }
+}
 if(coerced1 !== undefined){
 data3 = coerced1;
 if(data2 !== undefined){
@@ -1054,8 +930,6 @@ data2["task_key"] = coerced1;
 }
 }
 }
-const _errs9 = errors;
-const _errs10 = errors;
 if(typeof data3 === "string"){
 if(!pattern0.test(data3)){
 const err5 = {instancePath:instancePath+"/tasks/" + i0+"/task_key",schemaPath:"#/properties/tasks/items/properties/task_key/pattern",keyword:"pattern",params:{pattern: "^[\\w-]{1,100}$"},message:"must match pattern \""+"^[\\w-]{1,100}$"+"\"",schema:"^[\\w-]{1,100}$",parentSchema:schema11.properties.tasks.items.properties.task_key,data:data3};
@@ -1068,17 +942,14 @@ vErrors.push(err5);
 errors++;
 }
 }
-var valid3 = _errs8 === errors;
 }
 if(data2.description !== undefined){
 let data4 = data2.description;
-const _errs11 = errors;
 if(typeof data4 !== "string"){
 let dataType2 = typeof data4;
 let coerced2 = undefined;
-if(coerced2 !== undefined){
-}
-else if(dataType2 == "number" || dataType2 == "boolean"){
+if(!(coerced2 !== undefined)){
+if(dataType2 == "number" || dataType2 == "boolean"){
 coerced2 = "" + data4;
 }
 else if(data4 === null){
@@ -1094,6 +965,7 @@ vErrors.push(err6);
 }
 errors++;
 }
+}
 if(coerced2 !== undefined){
 data4 = coerced2;
 if(data2 !== undefined){
@@ -1101,20 +973,13 @@ data2["description"] = coerced2;
 }
 }
 }
-const _errs12 = errors;
-var valid3 = _errs11 === errors;
 }
 if(data2.depends_on !== undefined){
 let data5 = data2.depends_on;
-const _errs13 = errors;
-const _errs14 = errors;
 if(Array.isArray(data5)){
-let valid5 = true;
 const len1 = data5.length;
 for(let i1=0; i1<len1; i1++){
 let data6 = data5[i1];
-const _errs15 = errors;
-const _errs16 = errors;
 if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
 if(data6.task_key === undefined){
 const err7 = {instancePath:instancePath+"/tasks/" + i0+"/depends_on/" + i1,schemaPath:"#/properties/tasks/items/properties/depends_on/items/required",keyword:"required",params:{missingProperty: "task_key"},message:"must have required property '"+"task_key"+"'",schema:schema11.properties.tasks.items.properties.depends_on.items.required,parentSchema:schema11.properties.tasks.items.properties.depends_on.items,data:data6};
@@ -1126,7 +991,6 @@ vErrors.push(err7);
 }
 errors++;
 }
-const _errs17 = errors;
 for(const key1 in data6){
 if(!((key1 === "task_key") || (key1 === "outcome"))){
 const err8 = {instancePath:instancePath+"/tasks/" + i0+"/depends_on/" + i1,schemaPath:"#/properties/tasks/items/properties/depends_on/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.tasks.items.properties.depends_on.items,data:data6};
@@ -1141,13 +1005,11 @@ errors++;
 }
 if(data6.task_key !== undefined){
 let data7 = data6.task_key;
-const _errs18 = errors;
 if(typeof data7 !== "string"){
 let dataType3 = typeof data7;
 let coerced3 = undefined;
-if(coerced3 !== undefined){
-}
-else if(dataType3 == "number" || dataType3 == "boolean"){
+if(!(coerced3 !== undefined)){
+if(dataType3 == "number" || dataType3 == "boolean"){
 coerced3 = "" + data7;
 }
 else if(data7 === null){
@@ -1163,6 +1025,7 @@ vErrors.push(err9);
 }
 errors++;
 }
+}
 if(coerced3 !== undefined){
 data7 = coerced3;
 if(data6 !== undefined){
@@ -1170,18 +1033,14 @@ data6["task_key"] = coerced3;
 }
 }
 }
-const _errs19 = errors;
-var valid6 = _errs18 === errors;
 }
 if(data6.outcome !== undefined){
 let data8 = data6.outcome;
-const _errs20 = errors;
 if(typeof data8 !== "string"){
 let dataType4 = typeof data8;
 let coerced4 = undefined;
-if(coerced4 !== undefined){
-}
-else if(dataType4 == "number" || dataType4 == "boolean"){
+if(!(coerced4 !== undefined)){
+if(dataType4 == "number" || dataType4 == "boolean"){
 coerced4 = "" + data8;
 }
 else if(data8 === null){
@@ -1197,6 +1056,7 @@ vErrors.push(err10);
 }
 errors++;
 }
+}
 if(coerced4 !== undefined){
 data8 = coerced4;
 if(data6 !== undefined){
@@ -1204,8 +1064,6 @@ data6["outcome"] = coerced4;
 }
 }
 }
-const _errs21 = errors;
-var valid6 = _errs20 === errors;
 }
 }
 else {
@@ -1217,10 +1075,6 @@ else {
 vErrors.push(err11);
 }
 errors++;
-}
-var valid4 = _errs15 === errors;
-if(!valid4){
-valid5 = false;
 }
 }
 }
@@ -1234,17 +1088,14 @@ vErrors.push(err12);
 }
 errors++;
 }
-var valid3 = _errs13 === errors;
 }
 if(data2.run_if !== undefined){
 let data9 = data2.run_if;
-const _errs22 = errors;
 if(typeof data9 !== "string"){
 let dataType5 = typeof data9;
 let coerced5 = undefined;
-if(coerced5 !== undefined){
-}
-else if(dataType5 == "number" || dataType5 == "boolean"){
+if(!(coerced5 !== undefined)){
+if(dataType5 == "number" || dataType5 == "boolean"){
 coerced5 = "" + data9;
 }
 else if(data9 === null){
@@ -1260,6 +1111,7 @@ vErrors.push(err13);
 }
 errors++;
 }
+}
 if(coerced5 !== undefined){
 data9 = coerced5;
 if(data2 !== undefined){
@@ -1267,8 +1119,6 @@ data2["run_if"] = coerced5;
 }
 }
 }
-const _errs23 = errors;
-const vSchema0 = schema11.properties.tasks.items.properties.run_if.enum;
 if(!((((((data9 === "ALL_SUCCESS") || (data9 === "ALL_DONE")) || (data9 === "NONE_FAILED")) || (data9 === "AT_LEAST_ONE_SUCCESS")) || (data9 === "ALL_FAILED")) || (data9 === "AT_LEAST_ONE_FAILED"))){
 const err14 = {instancePath:instancePath+"/tasks/" + i0+"/run_if",schemaPath:"#/properties/tasks/items/properties/run_if/enum",keyword:"enum",params:{allowedValues: schema11.properties.tasks.items.properties.run_if.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.tasks.items.properties.run_if.enum,parentSchema:schema11.properties.tasks.items.properties.run_if,data:data9};
 if(vErrors === null){
@@ -1279,12 +1129,9 @@ vErrors.push(err14);
 }
 errors++;
 }
-var valid3 = _errs22 === errors;
 }
 if(data2.notebook_task !== undefined){
 let data10 = data2.notebook_task;
-const _errs24 = errors;
-const _errs25 = errors;
 if(data10 && typeof data10 == "object" && !Array.isArray(data10)){
 if(data10.notebook_path === undefined){
 const err15 = {instancePath:instancePath+"/tasks/" + i0+"/notebook_task",schemaPath:"#/properties/tasks/items/properties/notebook_task/required",keyword:"required",params:{missingProperty: "notebook_path"},message:"must have required property '"+"notebook_path"+"'",schema:schema11.properties.tasks.items.properties.notebook_task.required,parentSchema:schema11.properties.tasks.items.properties.notebook_task,data:data10};
@@ -1296,7 +1143,6 @@ vErrors.push(err15);
 }
 errors++;
 }
-const _errs26 = errors;
 for(const key2 in data10){
 if(!((((key2 === "notebook_path") || (key2 === "base_parameters")) || (key2 === "source")) || (key2 === "warehouse_id"))){
 const err16 = {instancePath:instancePath+"/tasks/" + i0+"/notebook_task",schemaPath:"#/properties/tasks/items/properties/notebook_task/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.tasks.items.properties.notebook_task,data:data10};
@@ -1311,13 +1157,11 @@ errors++;
 }
 if(data10.notebook_path !== undefined){
 let data11 = data10.notebook_path;
-const _errs27 = errors;
 if(typeof data11 !== "string"){
 let dataType6 = typeof data11;
 let coerced6 = undefined;
-if(coerced6 !== undefined){
-}
-else if(dataType6 == "number" || dataType6 == "boolean"){
+if(!(coerced6 !== undefined)){
+if(dataType6 == "number" || dataType6 == "boolean"){
 coerced6 = "" + data11;
 }
 else if(data11 === null){
@@ -1333,6 +1177,7 @@ vErrors.push(err17);
 }
 errors++;
 }
+}
 if(coerced6 !== undefined){
 data11 = coerced6;
 if(data10 !== undefined){
@@ -1340,7 +1185,6 @@ data10["notebook_path"] = coerced6;
 }
 }
 }
-const _errs28 = errors;
 if(typeof data11 === "string"){
 if(func3(data11) < 1){
 const err18 = {instancePath:instancePath+"/tasks/" + i0+"/notebook_task/notebook_path",schemaPath:"#/properties/tasks/items/properties/notebook_task/properties/notebook_path/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.tasks.items.properties.notebook_task.properties.notebook_path,data:data11};
@@ -1353,23 +1197,17 @@ vErrors.push(err18);
 errors++;
 }
 }
-var valid7 = _errs27 === errors;
 }
 if(data10.base_parameters !== undefined){
 let data12 = data10.base_parameters;
-const _errs29 = errors;
-const _errs30 = errors;
 if(data12 && typeof data12 == "object" && !Array.isArray(data12)){
-const _errs31 = errors;
 for(const key3 in data12){
 let data13 = data12[key3];
-const _errs32 = errors;
 if(typeof data13 !== "string"){
 let dataType7 = typeof data13;
 let coerced7 = undefined;
-if(coerced7 !== undefined){
-}
-else if(dataType7 == "number" || dataType7 == "boolean"){
+if(!(coerced7 !== undefined)){
+if(dataType7 == "number" || dataType7 == "boolean"){
 coerced7 = "" + data13;
 }
 else if(data13 === null){
@@ -1385,6 +1223,7 @@ vErrors.push(err19);
 }
 errors++;
 }
+}
 if(coerced7 !== undefined){
 data13 = coerced7;
 if(data12 !== undefined){
@@ -1392,8 +1231,6 @@ data12[key3] = coerced7;
 }
 }
 }
-const _errs33 = errors;
-var valid8 = _errs32 === errors;
 }
 }
 else {
@@ -1406,17 +1243,14 @@ vErrors.push(err20);
 }
 errors++;
 }
-var valid7 = _errs29 === errors;
 }
 if(data10.source !== undefined){
 let data14 = data10.source;
-const _errs34 = errors;
 if(typeof data14 !== "string"){
 let dataType8 = typeof data14;
 let coerced8 = undefined;
-if(coerced8 !== undefined){
-}
-else if(dataType8 == "number" || dataType8 == "boolean"){
+if(!(coerced8 !== undefined)){
+if(dataType8 == "number" || dataType8 == "boolean"){
 coerced8 = "" + data14;
 }
 else if(data14 === null){
@@ -1432,6 +1266,7 @@ vErrors.push(err21);
 }
 errors++;
 }
+}
 if(coerced8 !== undefined){
 data14 = coerced8;
 if(data10 !== undefined){
@@ -1439,8 +1274,6 @@ data10["source"] = coerced8;
 }
 }
 }
-const _errs35 = errors;
-const vSchema1 = schema11.properties.tasks.items.properties.notebook_task.properties.source.enum;
 if(!((data14 === "WORKSPACE") || (data14 === "GIT"))){
 const err22 = {instancePath:instancePath+"/tasks/" + i0+"/notebook_task/source",schemaPath:"#/properties/tasks/items/properties/notebook_task/properties/source/enum",keyword:"enum",params:{allowedValues: schema11.properties.tasks.items.properties.notebook_task.properties.source.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.tasks.items.properties.notebook_task.properties.source.enum,parentSchema:schema11.properties.tasks.items.properties.notebook_task.properties.source,data:data14};
 if(vErrors === null){
@@ -1451,17 +1284,14 @@ vErrors.push(err22);
 }
 errors++;
 }
-var valid7 = _errs34 === errors;
 }
 if(data10.warehouse_id !== undefined){
 let data15 = data10.warehouse_id;
-const _errs36 = errors;
 if(typeof data15 !== "string"){
 let dataType9 = typeof data15;
 let coerced9 = undefined;
-if(coerced9 !== undefined){
-}
-else if(dataType9 == "number" || dataType9 == "boolean"){
+if(!(coerced9 !== undefined)){
+if(dataType9 == "number" || dataType9 == "boolean"){
 coerced9 = "" + data15;
 }
 else if(data15 === null){
@@ -1477,6 +1307,7 @@ vErrors.push(err23);
 }
 errors++;
 }
+}
 if(coerced9 !== undefined){
 data15 = coerced9;
 if(data10 !== undefined){
@@ -1484,8 +1315,6 @@ data10["warehouse_id"] = coerced9;
 }
 }
 }
-const _errs37 = errors;
-var valid7 = _errs36 === errors;
 }
 }
 else {
@@ -1498,12 +1327,9 @@ vErrors.push(err24);
 }
 errors++;
 }
-var valid3 = _errs24 === errors;
 }
 if(data2.spark_python_task !== undefined){
 let data16 = data2.spark_python_task;
-const _errs38 = errors;
-const _errs39 = errors;
 if(data16 && typeof data16 == "object" && !Array.isArray(data16)){
 if(data16.python_file === undefined){
 const err25 = {instancePath:instancePath+"/tasks/" + i0+"/spark_python_task",schemaPath:"#/properties/tasks/items/properties/spark_python_task/required",keyword:"required",params:{missingProperty: "python_file"},message:"must have required property '"+"python_file"+"'",schema:schema11.properties.tasks.items.properties.spark_python_task.required,parentSchema:schema11.properties.tasks.items.properties.spark_python_task,data:data16};
@@ -1515,7 +1341,6 @@ vErrors.push(err25);
 }
 errors++;
 }
-const _errs40 = errors;
 for(const key4 in data16){
 if(!(((key4 === "python_file") || (key4 === "parameters")) || (key4 === "source"))){
 const err26 = {instancePath:instancePath+"/tasks/" + i0+"/spark_python_task",schemaPath:"#/properties/tasks/items/properties/spark_python_task/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.tasks.items.properties.spark_python_task,data:data16};
@@ -1530,13 +1355,11 @@ errors++;
 }
 if(data16.python_file !== undefined){
 let data17 = data16.python_file;
-const _errs41 = errors;
 if(typeof data17 !== "string"){
 let dataType10 = typeof data17;
 let coerced10 = undefined;
-if(coerced10 !== undefined){
-}
-else if(dataType10 == "number" || dataType10 == "boolean"){
+if(!(coerced10 !== undefined)){
+if(dataType10 == "number" || dataType10 == "boolean"){
 coerced10 = "" + data17;
 }
 else if(data17 === null){
@@ -1552,6 +1375,7 @@ vErrors.push(err27);
 }
 errors++;
 }
+}
 if(coerced10 !== undefined){
 data17 = coerced10;
 if(data16 !== undefined){
@@ -1559,7 +1383,6 @@ data16["python_file"] = coerced10;
 }
 }
 }
-const _errs42 = errors;
 if(typeof data17 === "string"){
 if(func3(data17) < 1){
 const err28 = {instancePath:instancePath+"/tasks/" + i0+"/spark_python_task/python_file",schemaPath:"#/properties/tasks/items/properties/spark_python_task/properties/python_file/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.tasks.items.properties.spark_python_task.properties.python_file,data:data17};
@@ -1572,24 +1395,18 @@ vErrors.push(err28);
 errors++;
 }
 }
-var valid9 = _errs41 === errors;
 }
 if(data16.parameters !== undefined){
 let data18 = data16.parameters;
-const _errs43 = errors;
-const _errs44 = errors;
 if(Array.isArray(data18)){
-let valid11 = true;
 const len2 = data18.length;
 for(let i2=0; i2<len2; i2++){
 let data19 = data18[i2];
-const _errs45 = errors;
 if(typeof data19 !== "string"){
 let dataType11 = typeof data19;
 let coerced11 = undefined;
-if(coerced11 !== undefined){
-}
-else if(dataType11 == "number" || dataType11 == "boolean"){
+if(!(coerced11 !== undefined)){
+if(dataType11 == "number" || dataType11 == "boolean"){
 coerced11 = "" + data19;
 }
 else if(data19 === null){
@@ -1605,17 +1422,13 @@ vErrors.push(err29);
 }
 errors++;
 }
+}
 if(coerced11 !== undefined){
 data19 = coerced11;
 if(data18 !== undefined){
 data18[i2] = coerced11;
 }
 }
-}
-const _errs46 = errors;
-var valid10 = _errs45 === errors;
-if(!valid10){
-valid11 = false;
 }
 }
 }
@@ -1629,17 +1442,14 @@ vErrors.push(err30);
 }
 errors++;
 }
-var valid9 = _errs43 === errors;
 }
 if(data16.source !== undefined){
 let data20 = data16.source;
-const _errs47 = errors;
 if(typeof data20 !== "string"){
 let dataType12 = typeof data20;
 let coerced12 = undefined;
-if(coerced12 !== undefined){
-}
-else if(dataType12 == "number" || dataType12 == "boolean"){
+if(!(coerced12 !== undefined)){
+if(dataType12 == "number" || dataType12 == "boolean"){
 coerced12 = "" + data20;
 }
 else if(data20 === null){
@@ -1655,6 +1465,7 @@ vErrors.push(err31);
 }
 errors++;
 }
+}
 if(coerced12 !== undefined){
 data20 = coerced12;
 if(data16 !== undefined){
@@ -1662,8 +1473,6 @@ data16["source"] = coerced12;
 }
 }
 }
-const _errs48 = errors;
-const vSchema2 = schema11.properties.tasks.items.properties.spark_python_task.properties.source.enum;
 if(!((data20 === "WORKSPACE") || (data20 === "GIT"))){
 const err32 = {instancePath:instancePath+"/tasks/" + i0+"/spark_python_task/source",schemaPath:"#/properties/tasks/items/properties/spark_python_task/properties/source/enum",keyword:"enum",params:{allowedValues: schema11.properties.tasks.items.properties.spark_python_task.properties.source.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.tasks.items.properties.spark_python_task.properties.source.enum,parentSchema:schema11.properties.tasks.items.properties.spark_python_task.properties.source,data:data20};
 if(vErrors === null){
@@ -1674,7 +1483,6 @@ vErrors.push(err32);
 }
 errors++;
 }
-var valid9 = _errs47 === errors;
 }
 }
 else {
@@ -1687,12 +1495,9 @@ vErrors.push(err33);
 }
 errors++;
 }
-var valid3 = _errs38 === errors;
 }
 if(data2.python_wheel_task !== undefined){
 let data21 = data2.python_wheel_task;
-const _errs49 = errors;
-const _errs50 = errors;
 if(data21 && typeof data21 == "object" && !Array.isArray(data21)){
 if(data21.package_name === undefined){
 const err34 = {instancePath:instancePath+"/tasks/" + i0+"/python_wheel_task",schemaPath:"#/properties/tasks/items/properties/python_wheel_task/required",keyword:"required",params:{missingProperty: "package_name"},message:"must have required property '"+"package_name"+"'",schema:schema11.properties.tasks.items.properties.python_wheel_task.required,parentSchema:schema11.properties.tasks.items.properties.python_wheel_task,data:data21};
@@ -1714,7 +1519,6 @@ vErrors.push(err35);
 }
 errors++;
 }
-const _errs51 = errors;
 for(const key5 in data21){
 if(!((((key5 === "package_name") || (key5 === "entry_point")) || (key5 === "parameters")) || (key5 === "named_parameters"))){
 const err36 = {instancePath:instancePath+"/tasks/" + i0+"/python_wheel_task",schemaPath:"#/properties/tasks/items/properties/python_wheel_task/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.tasks.items.properties.python_wheel_task,data:data21};
@@ -1729,13 +1533,11 @@ errors++;
 }
 if(data21.package_name !== undefined){
 let data22 = data21.package_name;
-const _errs52 = errors;
 if(typeof data22 !== "string"){
 let dataType13 = typeof data22;
 let coerced13 = undefined;
-if(coerced13 !== undefined){
-}
-else if(dataType13 == "number" || dataType13 == "boolean"){
+if(!(coerced13 !== undefined)){
+if(dataType13 == "number" || dataType13 == "boolean"){
 coerced13 = "" + data22;
 }
 else if(data22 === null){
@@ -1751,6 +1553,7 @@ vErrors.push(err37);
 }
 errors++;
 }
+}
 if(coerced13 !== undefined){
 data22 = coerced13;
 if(data21 !== undefined){
@@ -1758,18 +1561,14 @@ data21["package_name"] = coerced13;
 }
 }
 }
-const _errs53 = errors;
-var valid12 = _errs52 === errors;
 }
 if(data21.entry_point !== undefined){
 let data23 = data21.entry_point;
-const _errs54 = errors;
 if(typeof data23 !== "string"){
 let dataType14 = typeof data23;
 let coerced14 = undefined;
-if(coerced14 !== undefined){
-}
-else if(dataType14 == "number" || dataType14 == "boolean"){
+if(!(coerced14 !== undefined)){
+if(dataType14 == "number" || dataType14 == "boolean"){
 coerced14 = "" + data23;
 }
 else if(data23 === null){
@@ -1785,6 +1584,7 @@ vErrors.push(err38);
 }
 errors++;
 }
+}
 if(coerced14 !== undefined){
 data23 = coerced14;
 if(data21 !== undefined){
@@ -1792,25 +1592,18 @@ data21["entry_point"] = coerced14;
 }
 }
 }
-const _errs55 = errors;
-var valid12 = _errs54 === errors;
 }
 if(data21.parameters !== undefined){
 let data24 = data21.parameters;
-const _errs56 = errors;
-const _errs57 = errors;
 if(Array.isArray(data24)){
-let valid14 = true;
 const len3 = data24.length;
 for(let i3=0; i3<len3; i3++){
 let data25 = data24[i3];
-const _errs58 = errors;
 if(typeof data25 !== "string"){
 let dataType15 = typeof data25;
 let coerced15 = undefined;
-if(coerced15 !== undefined){
-}
-else if(dataType15 == "number" || dataType15 == "boolean"){
+if(!(coerced15 !== undefined)){
+if(dataType15 == "number" || dataType15 == "boolean"){
 coerced15 = "" + data25;
 }
 else if(data25 === null){
@@ -1826,17 +1619,13 @@ vErrors.push(err39);
 }
 errors++;
 }
+}
 if(coerced15 !== undefined){
 data25 = coerced15;
 if(data24 !== undefined){
 data24[i3] = coerced15;
 }
 }
-}
-const _errs59 = errors;
-var valid13 = _errs58 === errors;
-if(!valid13){
-valid14 = false;
 }
 }
 }
@@ -1850,23 +1639,17 @@ vErrors.push(err40);
 }
 errors++;
 }
-var valid12 = _errs56 === errors;
 }
 if(data21.named_parameters !== undefined){
 let data26 = data21.named_parameters;
-const _errs60 = errors;
-const _errs61 = errors;
 if(data26 && typeof data26 == "object" && !Array.isArray(data26)){
-const _errs62 = errors;
 for(const key6 in data26){
 let data27 = data26[key6];
-const _errs63 = errors;
 if(typeof data27 !== "string"){
 let dataType16 = typeof data27;
 let coerced16 = undefined;
-if(coerced16 !== undefined){
-}
-else if(dataType16 == "number" || dataType16 == "boolean"){
+if(!(coerced16 !== undefined)){
+if(dataType16 == "number" || dataType16 == "boolean"){
 coerced16 = "" + data27;
 }
 else if(data27 === null){
@@ -1882,6 +1665,7 @@ vErrors.push(err41);
 }
 errors++;
 }
+}
 if(coerced16 !== undefined){
 data27 = coerced16;
 if(data26 !== undefined){
@@ -1889,8 +1673,6 @@ data26[key6] = coerced16;
 }
 }
 }
-const _errs64 = errors;
-var valid15 = _errs63 === errors;
 }
 }
 else {
@@ -1903,7 +1685,6 @@ vErrors.push(err42);
 }
 errors++;
 }
-var valid12 = _errs60 === errors;
 }
 }
 else {
@@ -1916,17 +1697,14 @@ vErrors.push(err43);
 }
 errors++;
 }
-var valid3 = _errs49 === errors;
 }
 if(data2.existing_cluster_id !== undefined){
 let data28 = data2.existing_cluster_id;
-const _errs65 = errors;
 if(typeof data28 !== "string"){
 let dataType17 = typeof data28;
 let coerced17 = undefined;
-if(coerced17 !== undefined){
-}
-else if(dataType17 == "number" || dataType17 == "boolean"){
+if(!(coerced17 !== undefined)){
+if(dataType17 == "number" || dataType17 == "boolean"){
 coerced17 = "" + data28;
 }
 else if(data28 === null){
@@ -1942,6 +1720,7 @@ vErrors.push(err44);
 }
 errors++;
 }
+}
 if(coerced17 !== undefined){
 data28 = coerced17;
 if(data2 !== undefined){
@@ -1949,12 +1728,9 @@ data2["existing_cluster_id"] = coerced17;
 }
 }
 }
-const _errs66 = errors;
-var valid3 = _errs65 === errors;
 }
 if(data2.new_cluster !== undefined){
 let data29 = data2.new_cluster;
-const _errs67 = errors;
 if(!(data29 && typeof data29 == "object" && !Array.isArray(data29))){
 const err45 = {instancePath:instancePath+"/tasks/" + i0+"/new_cluster",schemaPath:"#/properties/tasks/items/properties/new_cluster/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.tasks.items.properties.new_cluster.type,parentSchema:schema11.properties.tasks.items.properties.new_cluster,data:data29};
 if(vErrors === null){
@@ -1965,18 +1741,14 @@ vErrors.push(err45);
 }
 errors++;
 }
-const _errs68 = errors;
-var valid3 = _errs67 === errors;
 }
 if(data2.environment_key !== undefined){
 let data30 = data2.environment_key;
-const _errs69 = errors;
 if(typeof data30 !== "string"){
 let dataType18 = typeof data30;
 let coerced18 = undefined;
-if(coerced18 !== undefined){
-}
-else if(dataType18 == "number" || dataType18 == "boolean"){
+if(!(coerced18 !== undefined)){
+if(dataType18 == "number" || dataType18 == "boolean"){
 coerced18 = "" + data30;
 }
 else if(data30 === null){
@@ -1992,6 +1764,7 @@ vErrors.push(err46);
 }
 errors++;
 }
+}
 if(coerced18 !== undefined){
 data30 = coerced18;
 if(data2 !== undefined){
@@ -1999,19 +1772,13 @@ data2["environment_key"] = coerced18;
 }
 }
 }
-const _errs70 = errors;
-var valid3 = _errs69 === errors;
 }
 if(data2.libraries !== undefined){
 let data31 = data2.libraries;
-const _errs71 = errors;
-const _errs72 = errors;
 if(Array.isArray(data31)){
-let valid17 = true;
 const len4 = data31.length;
 for(let i4=0; i4<len4; i4++){
 let data32 = data31[i4];
-const _errs73 = errors;
 if(!(data32 && typeof data32 == "object" && !Array.isArray(data32))){
 const err47 = {instancePath:instancePath+"/tasks/" + i0+"/libraries/" + i4,schemaPath:"#/properties/tasks/items/properties/libraries/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.tasks.items.properties.libraries.items.type,parentSchema:schema11.properties.tasks.items.properties.libraries.items,data:data32};
 if(vErrors === null){
@@ -2021,11 +1788,6 @@ else {
 vErrors.push(err47);
 }
 errors++;
-}
-const _errs74 = errors;
-var valid16 = _errs73 === errors;
-if(!valid16){
-valid17 = false;
 }
 }
 }
@@ -2039,17 +1801,14 @@ vErrors.push(err48);
 }
 errors++;
 }
-var valid3 = _errs71 === errors;
 }
 if(data2.timeout_seconds !== undefined){
 let data33 = data2.timeout_seconds;
-const _errs75 = errors;
 if(!(((typeof data33 == "number") && (!(data33 % 1) && !isNaN(data33))) && (isFinite(data33)))){
 let dataType19 = typeof data33;
 let coerced19 = undefined;
-if(coerced19 !== undefined){
-}
-else if(dataType19 === "boolean" || data33 === null
+if(!(coerced19 !== undefined)){
+if(dataType19 === "boolean" || data33 === null
               || (dataType19 === "string" && data33 && data33 == +data33 && !(data33 % 1))){
 coerced19 = +data33;
 }
@@ -2063,6 +1822,7 @@ vErrors.push(err49);
 }
 errors++;
 }
+}
 if(coerced19 !== undefined){
 data33 = coerced19;
 if(data2 !== undefined){
@@ -2070,7 +1830,6 @@ data2["timeout_seconds"] = coerced19;
 }
 }
 }
-const _errs76 = errors;
 if((typeof data33 == "number") && (isFinite(data33))){
 if(data33 < 0 || isNaN(data33)){
 const err50 = {instancePath:instancePath+"/tasks/" + i0+"/timeout_seconds",schemaPath:"#/properties/tasks/items/properties/timeout_seconds/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.tasks.items.properties.timeout_seconds,data:data33};
@@ -2083,17 +1842,14 @@ vErrors.push(err50);
 errors++;
 }
 }
-var valid3 = _errs75 === errors;
 }
 if(data2.max_retries !== undefined){
 let data34 = data2.max_retries;
-const _errs77 = errors;
 if(!(((typeof data34 == "number") && (!(data34 % 1) && !isNaN(data34))) && (isFinite(data34)))){
 let dataType20 = typeof data34;
 let coerced20 = undefined;
-if(coerced20 !== undefined){
-}
-else if(dataType20 === "boolean" || data34 === null
+if(!(coerced20 !== undefined)){
+if(dataType20 === "boolean" || data34 === null
               || (dataType20 === "string" && data34 && data34 == +data34 && !(data34 % 1))){
 coerced20 = +data34;
 }
@@ -2107,6 +1863,7 @@ vErrors.push(err51);
 }
 errors++;
 }
+}
 if(coerced20 !== undefined){
 data34 = coerced20;
 if(data2 !== undefined){
@@ -2114,7 +1871,6 @@ data2["max_retries"] = coerced20;
 }
 }
 }
-const _errs78 = errors;
 if((typeof data34 == "number") && (isFinite(data34))){
 if(data34 < -1 || isNaN(data34)){
 const err52 = {instancePath:instancePath+"/tasks/" + i0+"/max_retries",schemaPath:"#/properties/tasks/items/properties/max_retries/minimum",keyword:"minimum",params:{comparison: ">=", limit: -1},message:"must be >= -1",schema:-1,parentSchema:schema11.properties.tasks.items.properties.max_retries,data:data34};
@@ -2127,17 +1883,14 @@ vErrors.push(err52);
 errors++;
 }
 }
-var valid3 = _errs77 === errors;
 }
 if(data2.min_retry_interval_millis !== undefined){
 let data35 = data2.min_retry_interval_millis;
-const _errs79 = errors;
 if(!(((typeof data35 == "number") && (!(data35 % 1) && !isNaN(data35))) && (isFinite(data35)))){
 let dataType21 = typeof data35;
 let coerced21 = undefined;
-if(coerced21 !== undefined){
-}
-else if(dataType21 === "boolean" || data35 === null
+if(!(coerced21 !== undefined)){
+if(dataType21 === "boolean" || data35 === null
               || (dataType21 === "string" && data35 && data35 == +data35 && !(data35 % 1))){
 coerced21 = +data35;
 }
@@ -2151,6 +1904,7 @@ vErrors.push(err53);
 }
 errors++;
 }
+}
 if(coerced21 !== undefined){
 data35 = coerced21;
 if(data2 !== undefined){
@@ -2158,7 +1912,6 @@ data2["min_retry_interval_millis"] = coerced21;
 }
 }
 }
-const _errs80 = errors;
 if((typeof data35 == "number") && (isFinite(data35))){
 if(data35 < 0 || isNaN(data35)){
 const err54 = {instancePath:instancePath+"/tasks/" + i0+"/min_retry_interval_millis",schemaPath:"#/properties/tasks/items/properties/min_retry_interval_millis/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.tasks.items.properties.min_retry_interval_millis,data:data35};
@@ -2171,17 +1924,13 @@ vErrors.push(err54);
 errors++;
 }
 }
-var valid3 = _errs79 === errors;
 }
 if(data2.retry_on_timeout !== undefined){
 let data36 = data2.retry_on_timeout;
-const _errs81 = errors;
 if(typeof data36 !== "boolean"){
-let dataType22 = typeof data36;
 let coerced22 = undefined;
-if(coerced22 !== undefined){
-}
-else if(data36 === "false" || data36 === 0 || data36 === null){
+if(!(coerced22 !== undefined)){
+if(data36 === "false" || data36 === 0 || data36 === null){
 coerced22 = false;
 }
 else if(data36 === "true" || data36 === 1){
@@ -2197,6 +1946,7 @@ vErrors.push(err55);
 }
 errors++;
 }
+}
 if(coerced22 !== undefined){
 data36 = coerced22;
 if(data2 !== undefined){
@@ -2204,18 +1954,13 @@ data2["retry_on_timeout"] = coerced22;
 }
 }
 }
-const _errs82 = errors;
-var valid3 = _errs81 === errors;
 }
 if(data2.disabled !== undefined){
 let data37 = data2.disabled;
-const _errs83 = errors;
 if(typeof data37 !== "boolean"){
-let dataType23 = typeof data37;
 let coerced23 = undefined;
-if(coerced23 !== undefined){
-}
-else if(data37 === "false" || data37 === 0 || data37 === null){
+if(!(coerced23 !== undefined)){
+if(data37 === "false" || data37 === 0 || data37 === null){
 coerced23 = false;
 }
 else if(data37 === "true" || data37 === 1){
@@ -2231,6 +1976,7 @@ vErrors.push(err56);
 }
 errors++;
 }
+}
 if(coerced23 !== undefined){
 data37 = coerced23;
 if(data2 !== undefined){
@@ -2238,8 +1984,6 @@ data2["disabled"] = coerced23;
 }
 }
 }
-const _errs84 = errors;
-var valid3 = _errs83 === errors;
 }
 }
 else {
@@ -2251,10 +1995,6 @@ else {
 vErrors.push(err57);
 }
 errors++;
-}
-var valid1 = _errs6 === errors;
-if(!valid1){
-valid2 = false;
 }
 }
 }
@@ -2268,20 +2008,17 @@ vErrors.push(err58);
 }
 errors++;
 }
-var valid0 = _errs4 === errors;
 }
 if(data.git_source !== undefined){
 let data38 = data.git_source;
-const _errs85 = errors;
 const _errs86 = errors;
 let valid18 = false;
 const _errs87 = errors;
 if(typeof data38 !== "string"){
 let dataType24 = typeof data38;
 let coerced24 = undefined;
-if(coerced24 !== undefined){
-}
-else if(dataType24 == "number" || dataType24 == "boolean"){
+if(!(coerced24 !== undefined)){
+if(dataType24 == "number" || dataType24 == "boolean"){
 coerced24 = "" + data38;
 }
 else if(data38 === null){
@@ -2297,6 +2034,7 @@ vErrors.push(err59);
 }
 errors++;
 }
+}
 if(coerced24 !== undefined){
 data38 = coerced24;
 if(data !== undefined){
@@ -2304,8 +2042,6 @@ data["git_source"] = coerced24;
 }
 }
 }
-const _errs88 = errors;
-const vSchema3 = schema11.properties.git_source.anyOf[0].enum;
 if(!(data38 === "auto")){
 const err60 = {instancePath:instancePath+"/git_source",schemaPath:"#/properties/git_source/anyOf/0/enum",keyword:"enum",params:{allowedValues: schema11.properties.git_source.anyOf[0].enum},message:"must be equal to one of the allowed values",schema:schema11.properties.git_source.anyOf[0].enum,parentSchema:schema11.properties.git_source.anyOf[0],data:data38};
 if(vErrors === null){
@@ -2320,7 +2056,6 @@ var _valid0 = _errs87 === errors;
 valid18 = valid18 || _valid0;
 if(!valid18){
 const _errs89 = errors;
-const _errs90 = errors;
 if(data38 && typeof data38 == "object" && !Array.isArray(data38)){
 if(data38.git_url === undefined){
 const err61 = {instancePath:instancePath+"/git_source",schemaPath:"#/properties/git_source/anyOf/1/required",keyword:"required",params:{missingProperty: "git_url"},message:"must have required property '"+"git_url"+"'",schema:schema11.properties.git_source.anyOf[1].required,parentSchema:schema11.properties.git_source.anyOf[1],data:data38};
@@ -2342,7 +2077,6 @@ vErrors.push(err62);
 }
 errors++;
 }
-const _errs91 = errors;
 for(const key7 in data38){
 if(!(((((((key7 === "git_url") || (key7 === "git_provider")) || (key7 === "git_branch")) || (key7 === "git_tag")) || (key7 === "git_commit")) || (key7 === "sparse_checkout")) || (key7 === "job_source"))){
 const err63 = {instancePath:instancePath+"/git_source",schemaPath:"#/properties/git_source/anyOf/1/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key7},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.git_source.anyOf[1],data:data38};
@@ -2357,13 +2091,11 @@ errors++;
 }
 if(data38.git_url !== undefined){
 let data39 = data38.git_url;
-const _errs92 = errors;
 if(typeof data39 !== "string"){
 let dataType25 = typeof data39;
 let coerced25 = undefined;
-if(coerced25 !== undefined){
-}
-else if(dataType25 == "number" || dataType25 == "boolean"){
+if(!(coerced25 !== undefined)){
+if(dataType25 == "number" || dataType25 == "boolean"){
 coerced25 = "" + data39;
 }
 else if(data39 === null){
@@ -2379,6 +2111,7 @@ vErrors.push(err64);
 }
 errors++;
 }
+}
 if(coerced25 !== undefined){
 data39 = coerced25;
 if(data38 !== undefined){
@@ -2386,7 +2119,6 @@ data38["git_url"] = coerced25;
 }
 }
 }
-const _errs93 = errors;
 if(typeof data39 === "string"){
 if(func3(data39) < 1){
 const err65 = {instancePath:instancePath+"/git_source/git_url",schemaPath:"#/properties/git_source/anyOf/1/properties/git_url/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.git_source.anyOf[1].properties.git_url,data:data39};
@@ -2399,17 +2131,14 @@ vErrors.push(err65);
 errors++;
 }
 }
-var valid19 = _errs92 === errors;
 }
 if(data38.git_provider !== undefined){
 let data40 = data38.git_provider;
-const _errs94 = errors;
 if(typeof data40 !== "string"){
 let dataType26 = typeof data40;
 let coerced26 = undefined;
-if(coerced26 !== undefined){
-}
-else if(dataType26 == "number" || dataType26 == "boolean"){
+if(!(coerced26 !== undefined)){
+if(dataType26 == "number" || dataType26 == "boolean"){
 coerced26 = "" + data40;
 }
 else if(data40 === null){
@@ -2425,6 +2154,7 @@ vErrors.push(err66);
 }
 errors++;
 }
+}
 if(coerced26 !== undefined){
 data40 = coerced26;
 if(data38 !== undefined){
@@ -2432,18 +2162,14 @@ data38["git_provider"] = coerced26;
 }
 }
 }
-const _errs95 = errors;
-var valid19 = _errs94 === errors;
 }
 if(data38.git_branch !== undefined){
 let data41 = data38.git_branch;
-const _errs96 = errors;
 if(typeof data41 !== "string"){
 let dataType27 = typeof data41;
 let coerced27 = undefined;
-if(coerced27 !== undefined){
-}
-else if(dataType27 == "number" || dataType27 == "boolean"){
+if(!(coerced27 !== undefined)){
+if(dataType27 == "number" || dataType27 == "boolean"){
 coerced27 = "" + data41;
 }
 else if(data41 === null){
@@ -2459,6 +2185,7 @@ vErrors.push(err67);
 }
 errors++;
 }
+}
 if(coerced27 !== undefined){
 data41 = coerced27;
 if(data38 !== undefined){
@@ -2466,7 +2193,6 @@ data38["git_branch"] = coerced27;
 }
 }
 }
-const _errs97 = errors;
 if(typeof data41 === "string"){
 if(func3(data41) < 1){
 const err68 = {instancePath:instancePath+"/git_source/git_branch",schemaPath:"#/properties/git_source/anyOf/1/properties/git_branch/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.git_source.anyOf[1].properties.git_branch,data:data41};
@@ -2479,17 +2205,14 @@ vErrors.push(err68);
 errors++;
 }
 }
-var valid19 = _errs96 === errors;
 }
 if(data38.git_tag !== undefined){
 let data42 = data38.git_tag;
-const _errs98 = errors;
 if(typeof data42 !== "string"){
 let dataType28 = typeof data42;
 let coerced28 = undefined;
-if(coerced28 !== undefined){
-}
-else if(dataType28 == "number" || dataType28 == "boolean"){
+if(!(coerced28 !== undefined)){
+if(dataType28 == "number" || dataType28 == "boolean"){
 coerced28 = "" + data42;
 }
 else if(data42 === null){
@@ -2505,6 +2228,7 @@ vErrors.push(err69);
 }
 errors++;
 }
+}
 if(coerced28 !== undefined){
 data42 = coerced28;
 if(data38 !== undefined){
@@ -2512,7 +2236,6 @@ data38["git_tag"] = coerced28;
 }
 }
 }
-const _errs99 = errors;
 if(typeof data42 === "string"){
 if(func3(data42) < 1){
 const err70 = {instancePath:instancePath+"/git_source/git_tag",schemaPath:"#/properties/git_source/anyOf/1/properties/git_tag/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.git_source.anyOf[1].properties.git_tag,data:data42};
@@ -2525,17 +2248,14 @@ vErrors.push(err70);
 errors++;
 }
 }
-var valid19 = _errs98 === errors;
 }
 if(data38.git_commit !== undefined){
 let data43 = data38.git_commit;
-const _errs100 = errors;
 if(typeof data43 !== "string"){
 let dataType29 = typeof data43;
 let coerced29 = undefined;
-if(coerced29 !== undefined){
-}
-else if(dataType29 == "number" || dataType29 == "boolean"){
+if(!(coerced29 !== undefined)){
+if(dataType29 == "number" || dataType29 == "boolean"){
 coerced29 = "" + data43;
 }
 else if(data43 === null){
@@ -2551,6 +2271,7 @@ vErrors.push(err71);
 }
 errors++;
 }
+}
 if(coerced29 !== undefined){
 data43 = coerced29;
 if(data38 !== undefined){
@@ -2558,7 +2279,6 @@ data38["git_commit"] = coerced29;
 }
 }
 }
-const _errs101 = errors;
 if(typeof data43 === "string"){
 if(func3(data43) < 1){
 const err72 = {instancePath:instancePath+"/git_source/git_commit",schemaPath:"#/properties/git_source/anyOf/1/properties/git_commit/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.git_source.anyOf[1].properties.git_commit,data:data43};
@@ -2571,11 +2291,9 @@ vErrors.push(err72);
 errors++;
 }
 }
-var valid19 = _errs100 === errors;
 }
 if(data38.sparse_checkout !== undefined){
 let data44 = data38.sparse_checkout;
-const _errs102 = errors;
 if(!(data44 && typeof data44 == "object" && !Array.isArray(data44))){
 const err73 = {instancePath:instancePath+"/git_source/sparse_checkout",schemaPath:"#/properties/git_source/anyOf/1/properties/sparse_checkout/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.git_source.anyOf[1].properties.sparse_checkout.type,parentSchema:schema11.properties.git_source.anyOf[1].properties.sparse_checkout,data:data44};
 if(vErrors === null){
@@ -2586,12 +2304,9 @@ vErrors.push(err73);
 }
 errors++;
 }
-const _errs103 = errors;
-var valid19 = _errs102 === errors;
 }
 if(data38.job_source !== undefined){
 let data45 = data38.job_source;
-const _errs104 = errors;
 if(!(data45 && typeof data45 == "object" && !Array.isArray(data45))){
 const err74 = {instancePath:instancePath+"/git_source/job_source",schemaPath:"#/properties/git_source/anyOf/1/properties/job_source/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.git_source.anyOf[1].properties.job_source.type,parentSchema:schema11.properties.git_source.anyOf[1].properties.job_source,data:data45};
 if(vErrors === null){
@@ -2602,8 +2317,6 @@ vErrors.push(err74);
 }
 errors++;
 }
-const _errs105 = errors;
-var valid19 = _errs104 === errors;
 }
 }
 else {
@@ -2618,8 +2331,6 @@ errors++;
 }
 var _valid0 = _errs89 === errors;
 valid18 = valid18 || _valid0;
-if(!valid18){
-}
 }
 if(!valid18){
 const err76 = {instancePath:instancePath+"/git_source",schemaPath:"#/properties/git_source/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema11.properties.git_source.anyOf,parentSchema:schema11.properties.git_source,data:data38};
@@ -2642,20 +2353,13 @@ vErrors = null;
 }
 }
 }
-const _errs106 = errors;
-var valid0 = _errs85 === errors;
 }
 if(data.environments !== undefined){
 let data46 = data.environments;
-const _errs107 = errors;
-const _errs108 = errors;
 if(Array.isArray(data46)){
-let valid21 = true;
 const len5 = data46.length;
 for(let i5=0; i5<len5; i5++){
 let data47 = data46[i5];
-const _errs109 = errors;
-const _errs110 = errors;
 if(data47 && typeof data47 == "object" && !Array.isArray(data47)){
 if(data47.environment_key === undefined){
 const err77 = {instancePath:instancePath+"/environments/" + i5,schemaPath:"#/properties/environments/items/required",keyword:"required",params:{missingProperty: "environment_key"},message:"must have required property '"+"environment_key"+"'",schema:schema11.properties.environments.items.required,parentSchema:schema11.properties.environments.items,data:data47};
@@ -2667,7 +2371,6 @@ vErrors.push(err77);
 }
 errors++;
 }
-const _errs111 = errors;
 for(const key8 in data47){
 if(!((key8 === "environment_key") || (key8 === "spec"))){
 const err78 = {instancePath:instancePath+"/environments/" + i5,schemaPath:"#/properties/environments/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key8},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.environments.items,data:data47};
@@ -2682,13 +2385,11 @@ errors++;
 }
 if(data47.environment_key !== undefined){
 let data48 = data47.environment_key;
-const _errs112 = errors;
 if(typeof data48 !== "string"){
 let dataType30 = typeof data48;
 let coerced30 = undefined;
-if(coerced30 !== undefined){
-}
-else if(dataType30 == "number" || dataType30 == "boolean"){
+if(!(coerced30 !== undefined)){
+if(dataType30 == "number" || dataType30 == "boolean"){
 coerced30 = "" + data48;
 }
 else if(data48 === null){
@@ -2704,6 +2405,7 @@ vErrors.push(err79);
 }
 errors++;
 }
+}
 if(coerced30 !== undefined){
 data48 = coerced30;
 if(data47 !== undefined){
@@ -2711,7 +2413,6 @@ data47["environment_key"] = coerced30;
 }
 }
 }
-const _errs113 = errors;
 if(typeof data48 === "string"){
 if(func3(data48) < 1){
 const err80 = {instancePath:instancePath+"/environments/" + i5+"/environment_key",schemaPath:"#/properties/environments/items/properties/environment_key/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.environments.items.properties.environment_key,data:data48};
@@ -2724,11 +2425,9 @@ vErrors.push(err80);
 errors++;
 }
 }
-var valid22 = _errs112 === errors;
 }
 if(data47.spec !== undefined){
 let data49 = data47.spec;
-const _errs114 = errors;
 if(!(data49 && typeof data49 == "object" && !Array.isArray(data49))){
 const err81 = {instancePath:instancePath+"/environments/" + i5+"/spec",schemaPath:"#/properties/environments/items/properties/spec/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.environments.items.properties.spec.type,parentSchema:schema11.properties.environments.items.properties.spec,data:data49};
 if(vErrors === null){
@@ -2739,8 +2438,6 @@ vErrors.push(err81);
 }
 errors++;
 }
-const _errs115 = errors;
-var valid22 = _errs114 === errors;
 }
 }
 else {
@@ -2752,10 +2449,6 @@ else {
 vErrors.push(err82);
 }
 errors++;
-}
-var valid20 = _errs109 === errors;
-if(!valid20){
-valid21 = false;
 }
 }
 }
@@ -2769,19 +2462,13 @@ vErrors.push(err83);
 }
 errors++;
 }
-var valid0 = _errs107 === errors;
 }
 if(data.access_control_list !== undefined){
 let data50 = data.access_control_list;
-const _errs116 = errors;
-const _errs117 = errors;
 if(Array.isArray(data50)){
-let valid24 = true;
 const len6 = data50.length;
 for(let i6=0; i6<len6; i6++){
 let data51 = data50[i6];
-const _errs118 = errors;
-const _errs119 = errors;
 if(data51 && typeof data51 == "object" && !Array.isArray(data51)){
 if(data51.permission_level === undefined){
 const err84 = {instancePath:instancePath+"/access_control_list/" + i6,schemaPath:"#/properties/access_control_list/items/required",keyword:"required",params:{missingProperty: "permission_level"},message:"must have required property '"+"permission_level"+"'",schema:schema11.properties.access_control_list.items.required,parentSchema:schema11.properties.access_control_list.items,data:data51};
@@ -2793,7 +2480,6 @@ vErrors.push(err84);
 }
 errors++;
 }
-const _errs120 = errors;
 for(const key9 in data51){
 if(!((((key9 === "user_name") || (key9 === "group_name")) || (key9 === "service_principal_name")) || (key9 === "permission_level"))){
 const err85 = {instancePath:instancePath+"/access_control_list/" + i6,schemaPath:"#/properties/access_control_list/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key9},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.access_control_list.items,data:data51};
@@ -2808,13 +2494,11 @@ errors++;
 }
 if(data51.user_name !== undefined){
 let data52 = data51.user_name;
-const _errs121 = errors;
 if(typeof data52 !== "string"){
 let dataType31 = typeof data52;
 let coerced31 = undefined;
-if(coerced31 !== undefined){
-}
-else if(dataType31 == "number" || dataType31 == "boolean"){
+if(!(coerced31 !== undefined)){
+if(dataType31 == "number" || dataType31 == "boolean"){
 coerced31 = "" + data52;
 }
 else if(data52 === null){
@@ -2830,6 +2514,7 @@ vErrors.push(err86);
 }
 errors++;
 }
+}
 if(coerced31 !== undefined){
 data52 = coerced31;
 if(data51 !== undefined){
@@ -2837,18 +2522,14 @@ data51["user_name"] = coerced31;
 }
 }
 }
-const _errs122 = errors;
-var valid25 = _errs121 === errors;
 }
 if(data51.group_name !== undefined){
 let data53 = data51.group_name;
-const _errs123 = errors;
 if(typeof data53 !== "string"){
 let dataType32 = typeof data53;
 let coerced32 = undefined;
-if(coerced32 !== undefined){
-}
-else if(dataType32 == "number" || dataType32 == "boolean"){
+if(!(coerced32 !== undefined)){
+if(dataType32 == "number" || dataType32 == "boolean"){
 coerced32 = "" + data53;
 }
 else if(data53 === null){
@@ -2864,6 +2545,7 @@ vErrors.push(err87);
 }
 errors++;
 }
+}
 if(coerced32 !== undefined){
 data53 = coerced32;
 if(data51 !== undefined){
@@ -2871,18 +2553,14 @@ data51["group_name"] = coerced32;
 }
 }
 }
-const _errs124 = errors;
-var valid25 = _errs123 === errors;
 }
 if(data51.service_principal_name !== undefined){
 let data54 = data51.service_principal_name;
-const _errs125 = errors;
 if(typeof data54 !== "string"){
 let dataType33 = typeof data54;
 let coerced33 = undefined;
-if(coerced33 !== undefined){
-}
-else if(dataType33 == "number" || dataType33 == "boolean"){
+if(!(coerced33 !== undefined)){
+if(dataType33 == "number" || dataType33 == "boolean"){
 coerced33 = "" + data54;
 }
 else if(data54 === null){
@@ -2898,6 +2576,7 @@ vErrors.push(err88);
 }
 errors++;
 }
+}
 if(coerced33 !== undefined){
 data54 = coerced33;
 if(data51 !== undefined){
@@ -2905,18 +2584,14 @@ data51["service_principal_name"] = coerced33;
 }
 }
 }
-const _errs126 = errors;
-var valid25 = _errs125 === errors;
 }
 if(data51.permission_level !== undefined){
 let data55 = data51.permission_level;
-const _errs127 = errors;
 if(typeof data55 !== "string"){
 let dataType34 = typeof data55;
 let coerced34 = undefined;
-if(coerced34 !== undefined){
-}
-else if(dataType34 == "number" || dataType34 == "boolean"){
+if(!(coerced34 !== undefined)){
+if(dataType34 == "number" || dataType34 == "boolean"){
 coerced34 = "" + data55;
 }
 else if(data55 === null){
@@ -2932,6 +2607,7 @@ vErrors.push(err89);
 }
 errors++;
 }
+}
 if(coerced34 !== undefined){
 data55 = coerced34;
 if(data51 !== undefined){
@@ -2939,8 +2615,6 @@ data51["permission_level"] = coerced34;
 }
 }
 }
-const _errs128 = errors;
-const vSchema4 = schema11.properties.access_control_list.items.properties.permission_level.enum;
 if(!((((data55 === "CAN_MANAGE") || (data55 === "CAN_MANAGE_RUN")) || (data55 === "CAN_VIEW")) || (data55 === "IS_OWNER"))){
 const err90 = {instancePath:instancePath+"/access_control_list/" + i6+"/permission_level",schemaPath:"#/properties/access_control_list/items/properties/permission_level/enum",keyword:"enum",params:{allowedValues: schema11.properties.access_control_list.items.properties.permission_level.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.access_control_list.items.properties.permission_level.enum,parentSchema:schema11.properties.access_control_list.items.properties.permission_level,data:data55};
 if(vErrors === null){
@@ -2951,7 +2625,6 @@ vErrors.push(err90);
 }
 errors++;
 }
-var valid25 = _errs127 === errors;
 }
 }
 else {
@@ -2963,10 +2636,6 @@ else {
 vErrors.push(err91);
 }
 errors++;
-}
-var valid23 = _errs118 === errors;
-if(!valid23){
-valid24 = false;
 }
 }
 }
@@ -2980,12 +2649,9 @@ vErrors.push(err92);
 }
 errors++;
 }
-var valid0 = _errs116 === errors;
 }
 if(data.queue !== undefined){
 let data56 = data.queue;
-const _errs129 = errors;
-const _errs130 = errors;
 if(data56 && typeof data56 == "object" && !Array.isArray(data56)){
 if(data56.enabled === undefined){
 const err93 = {instancePath:instancePath+"/queue",schemaPath:"#/properties/queue/required",keyword:"required",params:{missingProperty: "enabled"},message:"must have required property '"+"enabled"+"'",schema:schema11.properties.queue.required,parentSchema:schema11.properties.queue,data:data56};
@@ -2997,7 +2663,6 @@ vErrors.push(err93);
 }
 errors++;
 }
-const _errs131 = errors;
 for(const key10 in data56){
 if(!(key10 === "enabled")){
 const err94 = {instancePath:instancePath+"/queue",schemaPath:"#/properties/queue/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key10},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.queue,data:data56};
@@ -3012,13 +2677,10 @@ errors++;
 }
 if(data56.enabled !== undefined){
 let data57 = data56.enabled;
-const _errs132 = errors;
 if(typeof data57 !== "boolean"){
-let dataType35 = typeof data57;
 let coerced35 = undefined;
-if(coerced35 !== undefined){
-}
-else if(data57 === "false" || data57 === 0 || data57 === null){
+if(!(coerced35 !== undefined)){
+if(data57 === "false" || data57 === 0 || data57 === null){
 coerced35 = false;
 }
 else if(data57 === "true" || data57 === 1){
@@ -3034,6 +2696,7 @@ vErrors.push(err95);
 }
 errors++;
 }
+}
 if(coerced35 !== undefined){
 data57 = coerced35;
 if(data56 !== undefined){
@@ -3041,8 +2704,6 @@ data56["enabled"] = coerced35;
 }
 }
 }
-const _errs133 = errors;
-var valid26 = _errs132 === errors;
 }
 }
 else {
@@ -3055,14 +2716,10 @@ vErrors.push(err96);
 }
 errors++;
 }
-var valid0 = _errs129 === errors;
 }
 if(data.run_as !== undefined){
 let data58 = data.run_as;
-const _errs134 = errors;
-const _errs135 = errors;
 if(data58 && typeof data58 == "object" && !Array.isArray(data58)){
-const _errs136 = errors;
 for(const key11 in data58){
 if(!(((key11 === "user_name") || (key11 === "group_name")) || (key11 === "service_principal_name"))){
 const err97 = {instancePath:instancePath+"/run_as",schemaPath:"#/properties/run_as/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key11},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.run_as,data:data58};
@@ -3077,13 +2734,11 @@ errors++;
 }
 if(data58.user_name !== undefined){
 let data59 = data58.user_name;
-const _errs137 = errors;
 if(typeof data59 !== "string"){
 let dataType36 = typeof data59;
 let coerced36 = undefined;
-if(coerced36 !== undefined){
-}
-else if(dataType36 == "number" || dataType36 == "boolean"){
+if(!(coerced36 !== undefined)){
+if(dataType36 == "number" || dataType36 == "boolean"){
 coerced36 = "" + data59;
 }
 else if(data59 === null){
@@ -3099,6 +2754,7 @@ vErrors.push(err98);
 }
 errors++;
 }
+}
 if(coerced36 !== undefined){
 data59 = coerced36;
 if(data58 !== undefined){
@@ -3106,18 +2762,14 @@ data58["user_name"] = coerced36;
 }
 }
 }
-const _errs138 = errors;
-var valid27 = _errs137 === errors;
 }
 if(data58.group_name !== undefined){
 let data60 = data58.group_name;
-const _errs139 = errors;
 if(typeof data60 !== "string"){
 let dataType37 = typeof data60;
 let coerced37 = undefined;
-if(coerced37 !== undefined){
-}
-else if(dataType37 == "number" || dataType37 == "boolean"){
+if(!(coerced37 !== undefined)){
+if(dataType37 == "number" || dataType37 == "boolean"){
 coerced37 = "" + data60;
 }
 else if(data60 === null){
@@ -3133,6 +2785,7 @@ vErrors.push(err99);
 }
 errors++;
 }
+}
 if(coerced37 !== undefined){
 data60 = coerced37;
 if(data58 !== undefined){
@@ -3140,18 +2793,14 @@ data58["group_name"] = coerced37;
 }
 }
 }
-const _errs140 = errors;
-var valid27 = _errs139 === errors;
 }
 if(data58.service_principal_name !== undefined){
 let data61 = data58.service_principal_name;
-const _errs141 = errors;
 if(typeof data61 !== "string"){
 let dataType38 = typeof data61;
 let coerced38 = undefined;
-if(coerced38 !== undefined){
-}
-else if(dataType38 == "number" || dataType38 == "boolean"){
+if(!(coerced38 !== undefined)){
+if(dataType38 == "number" || dataType38 == "boolean"){
 coerced38 = "" + data61;
 }
 else if(data61 === null){
@@ -3167,6 +2816,7 @@ vErrors.push(err100);
 }
 errors++;
 }
+}
 if(coerced38 !== undefined){
 data61 = coerced38;
 if(data58 !== undefined){
@@ -3174,8 +2824,6 @@ data58["service_principal_name"] = coerced38;
 }
 }
 }
-const _errs142 = errors;
-var valid27 = _errs141 === errors;
 }
 }
 else {
@@ -3188,11 +2836,9 @@ vErrors.push(err101);
 }
 errors++;
 }
-var valid0 = _errs134 === errors;
 }
 if(data.email_notifications !== undefined){
 let data62 = data.email_notifications;
-const _errs143 = errors;
 if(!(data62 && typeof data62 == "object" && !Array.isArray(data62))){
 const err102 = {instancePath:instancePath+"/email_notifications",schemaPath:"#/properties/email_notifications/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.email_notifications.type,parentSchema:schema11.properties.email_notifications,data:data62};
 if(vErrors === null){
@@ -3203,12 +2849,9 @@ vErrors.push(err102);
 }
 errors++;
 }
-const _errs144 = errors;
-var valid0 = _errs143 === errors;
 }
 if(data.webhook_notifications !== undefined){
 let data63 = data.webhook_notifications;
-const _errs145 = errors;
 if(!(data63 && typeof data63 == "object" && !Array.isArray(data63))){
 const err103 = {instancePath:instancePath+"/webhook_notifications",schemaPath:"#/properties/webhook_notifications/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.webhook_notifications.type,parentSchema:schema11.properties.webhook_notifications,data:data63};
 if(vErrors === null){
@@ -3219,12 +2862,9 @@ vErrors.push(err103);
 }
 errors++;
 }
-const _errs146 = errors;
-var valid0 = _errs145 === errors;
 }
 if(data.notification_settings !== undefined){
 let data64 = data.notification_settings;
-const _errs147 = errors;
 if(!(data64 && typeof data64 == "object" && !Array.isArray(data64))){
 const err104 = {instancePath:instancePath+"/notification_settings",schemaPath:"#/properties/notification_settings/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.notification_settings.type,parentSchema:schema11.properties.notification_settings,data:data64};
 if(vErrors === null){
@@ -3235,12 +2875,9 @@ vErrors.push(err104);
 }
 errors++;
 }
-const _errs148 = errors;
-var valid0 = _errs147 === errors;
 }
 if(data.health !== undefined){
 let data65 = data.health;
-const _errs149 = errors;
 if(!(data65 && typeof data65 == "object" && !Array.isArray(data65))){
 const err105 = {instancePath:instancePath+"/health",schemaPath:"#/properties/health/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.health.type,parentSchema:schema11.properties.health,data:data65};
 if(vErrors === null){
@@ -3251,18 +2888,14 @@ vErrors.push(err105);
 }
 errors++;
 }
-const _errs150 = errors;
-var valid0 = _errs149 === errors;
 }
 if(data.budget_policy_id !== undefined){
 let data66 = data.budget_policy_id;
-const _errs151 = errors;
 if(typeof data66 !== "string"){
 let dataType39 = typeof data66;
 let coerced39 = undefined;
-if(coerced39 !== undefined){
-}
-else if(dataType39 == "number" || dataType39 == "boolean"){
+if(!(coerced39 !== undefined)){
+if(dataType39 == "number" || dataType39 == "boolean"){
 coerced39 = "" + data66;
 }
 else if(data66 === null){
@@ -3278,6 +2911,7 @@ vErrors.push(err106);
 }
 errors++;
 }
+}
 if(coerced39 !== undefined){
 data66 = coerced39;
 if(data !== undefined){
@@ -3285,18 +2919,14 @@ data["budget_policy_id"] = coerced39;
 }
 }
 }
-const _errs152 = errors;
-var valid0 = _errs151 === errors;
 }
 if(data.usage_policy_id !== undefined){
 let data67 = data.usage_policy_id;
-const _errs153 = errors;
 if(typeof data67 !== "string"){
 let dataType40 = typeof data67;
 let coerced40 = undefined;
-if(coerced40 !== undefined){
-}
-else if(dataType40 == "number" || dataType40 == "boolean"){
+if(!(coerced40 !== undefined)){
+if(dataType40 == "number" || dataType40 == "boolean"){
 coerced40 = "" + data67;
 }
 else if(data67 === null){
@@ -3312,6 +2942,7 @@ vErrors.push(err107);
 }
 errors++;
 }
+}
 if(coerced40 !== undefined){
 data67 = coerced40;
 if(data !== undefined){
@@ -3319,18 +2950,14 @@ data["usage_policy_id"] = coerced40;
 }
 }
 }
-const _errs154 = errors;
-var valid0 = _errs153 === errors;
 }
 if(data.performance_target !== undefined){
 let data68 = data.performance_target;
-const _errs155 = errors;
 if(typeof data68 !== "string"){
 let dataType41 = typeof data68;
 let coerced41 = undefined;
-if(coerced41 !== undefined){
-}
-else if(dataType41 == "number" || dataType41 == "boolean"){
+if(!(coerced41 !== undefined)){
+if(dataType41 == "number" || dataType41 == "boolean"){
 coerced41 = "" + data68;
 }
 else if(data68 === null){
@@ -3346,6 +2973,7 @@ vErrors.push(err108);
 }
 errors++;
 }
+}
 if(coerced41 !== undefined){
 data68 = coerced41;
 if(data !== undefined){
@@ -3353,8 +2981,6 @@ data["performance_target"] = coerced41;
 }
 }
 }
-const _errs156 = errors;
-const vSchema5 = schema11.properties.performance_target.enum;
 if(!((data68 === "STANDARD") || (data68 === "PERFORMANCE_OPTIMIZED"))){
 const err109 = {instancePath:instancePath+"/performance_target",schemaPath:"#/properties/performance_target/enum",keyword:"enum",params:{allowedValues: schema11.properties.performance_target.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.performance_target.enum,parentSchema:schema11.properties.performance_target,data:data68};
 if(vErrors === null){
@@ -3365,17 +2991,14 @@ vErrors.push(err109);
 }
 errors++;
 }
-var valid0 = _errs155 === errors;
 }
 if(data.spec_file !== undefined){
 let data69 = data.spec_file;
-const _errs157 = errors;
 if(typeof data69 !== "string"){
 let dataType42 = typeof data69;
 let coerced42 = undefined;
-if(coerced42 !== undefined){
-}
-else if(dataType42 == "number" || dataType42 == "boolean"){
+if(!(coerced42 !== undefined)){
+if(dataType42 == "number" || dataType42 == "boolean"){
 coerced42 = "" + data69;
 }
 else if(data69 === null){
@@ -3391,6 +3014,7 @@ vErrors.push(err110);
 }
 errors++;
 }
+}
 if(coerced42 !== undefined){
 data69 = coerced42;
 if(data !== undefined){
@@ -3398,7 +3022,6 @@ data["spec_file"] = coerced42;
 }
 }
 }
-const _errs158 = errors;
 if(typeof data69 === "string"){
 if(func3(data69) < 1){
 const err111 = {instancePath:instancePath+"/spec_file",schemaPath:"#/properties/spec_file/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.spec_file,data:data69};
@@ -3411,16 +3034,12 @@ vErrors.push(err111);
 errors++;
 }
 }
-var valid0 = _errs157 === errors;
 }
 let data70 = data.wait;
-const _errs159 = errors;
 if(typeof data70 !== "boolean"){
-let dataType43 = typeof data70;
 let coerced43 = undefined;
-if(coerced43 !== undefined){
-}
-else if(data70 === "false" || data70 === 0 || data70 === null){
+if(!(coerced43 !== undefined)){
+if(data70 === "false" || data70 === 0 || data70 === null){
 coerced43 = false;
 }
 else if(data70 === "true" || data70 === 1){
@@ -3436,6 +3055,7 @@ vErrors.push(err112);
 }
 errors++;
 }
+}
 if(coerced43 !== undefined){
 data70 = coerced43;
 if(data !== undefined){
@@ -3443,17 +3063,13 @@ data["wait"] = coerced43;
 }
 }
 }
-const _errs160 = errors;
-var valid0 = _errs159 === errors;
 if(data.timeout !== undefined){
 let data71 = data.timeout;
-const _errs161 = errors;
 if(typeof data71 !== "string"){
 let dataType44 = typeof data71;
 let coerced44 = undefined;
-if(coerced44 !== undefined){
-}
-else if(dataType44 == "number" || dataType44 == "boolean"){
+if(!(coerced44 !== undefined)){
+if(dataType44 == "number" || dataType44 == "boolean"){
 coerced44 = "" + data71;
 }
 else if(data71 === null){
@@ -3469,16 +3085,13 @@ vErrors.push(err113);
 }
 errors++;
 }
+}
 if(coerced44 !== undefined){
 data71 = coerced44;
 if(data !== undefined){
 data["timeout"] = coerced44;
 }
 }
-}
-const _errs162 = errors;
-const _errs163 = errors;
-if((typeof data71 == "number") && (isFinite(data71))){
 }
 if(typeof data71 === "string"){
 if(!(formats0.validate(data71))){
@@ -3492,7 +3105,6 @@ vErrors.push(err114);
 errors++;
 }
 }
-var valid0 = _errs161 === errors;
 }
 }
 else {
@@ -3521,7 +3133,6 @@ const formats0 = formats["pipe-duration"];
 function validate10(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
-const _errs0 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.name === undefined){
 const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema11.required,parentSchema:schema11,data};
@@ -3533,7 +3144,6 @@ vErrors.push(err0);
 }
 errors++;
 }
-const _errs1 = errors;
 for(const key0 in data){
 if(!((((((key0 === "name") || (key0 === "source")) || (key0 === "from_run")) || (key0 === "description")) || (key0 === "tags")) || (key0 === "timeout"))){
 const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema11,data};
@@ -3548,13 +3158,11 @@ errors++;
 }
 if(data.name !== undefined){
 let data0 = data.name;
-const _errs2 = errors;
 if(typeof data0 !== "string"){
 let dataType0 = typeof data0;
 let coerced0 = undefined;
-if(coerced0 !== undefined){
-}
-else if(dataType0 == "number" || dataType0 == "boolean"){
+if(!(coerced0 !== undefined)){
+if(dataType0 == "number" || dataType0 == "boolean"){
 coerced0 = "" + data0;
 }
 else if(data0 === null){
@@ -3570,6 +3178,7 @@ vErrors.push(err2);
 }
 errors++;
 }
+}
 if(coerced0 !== undefined){
 data0 = coerced0;
 if(data !== undefined){
@@ -3577,7 +3186,6 @@ data["name"] = coerced0;
 }
 }
 }
-const _errs3 = errors;
 if(typeof data0 === "string"){
 if(func2(data0) < 1){
 const err3 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.name,data:data0};
@@ -3590,17 +3198,14 @@ vErrors.push(err3);
 errors++;
 }
 }
-var valid0 = _errs2 === errors;
 }
 if(data.source !== undefined){
 let data1 = data.source;
-const _errs4 = errors;
 if(typeof data1 !== "string"){
 let dataType1 = typeof data1;
 let coerced1 = undefined;
-if(coerced1 !== undefined){
-}
-else if(dataType1 == "number" || dataType1 == "boolean"){
+if(!(coerced1 !== undefined)){
+if(dataType1 == "number" || dataType1 == "boolean"){
 coerced1 = "" + data1;
 }
 else if(data1 === null){
@@ -3616,6 +3221,7 @@ vErrors.push(err4);
 }
 errors++;
 }
+}
 if(coerced1 !== undefined){
 data1 = coerced1;
 if(data !== undefined){
@@ -3623,7 +3229,6 @@ data["source"] = coerced1;
 }
 }
 }
-const _errs5 = errors;
 if(typeof data1 === "string"){
 if(func2(data1) < 1){
 const err5 = {instancePath:instancePath+"/source",schemaPath:"#/properties/source/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.source,data:data1};
@@ -3636,12 +3241,9 @@ vErrors.push(err5);
 errors++;
 }
 }
-var valid0 = _errs4 === errors;
 }
 if(data.from_run !== undefined){
 let data2 = data.from_run;
-const _errs6 = errors;
-const _errs7 = errors;
 if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
 if(data2.artifact_path === undefined){
 data2.artifact_path = "model";
@@ -3656,7 +3258,6 @@ vErrors.push(err6);
 }
 errors++;
 }
-const _errs8 = errors;
 for(const key1 in data2){
 if(!((((key1 === "experiment") || (key1 === "filter")) || (key1 === "order_by")) || (key1 === "artifact_path"))){
 const err7 = {instancePath:instancePath+"/from_run",schemaPath:"#/properties/from_run/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.from_run,data:data2};
@@ -3671,13 +3272,11 @@ errors++;
 }
 if(data2.experiment !== undefined){
 let data3 = data2.experiment;
-const _errs9 = errors;
 if(typeof data3 !== "string"){
 let dataType2 = typeof data3;
 let coerced2 = undefined;
-if(coerced2 !== undefined){
-}
-else if(dataType2 == "number" || dataType2 == "boolean"){
+if(!(coerced2 !== undefined)){
+if(dataType2 == "number" || dataType2 == "boolean"){
 coerced2 = "" + data3;
 }
 else if(data3 === null){
@@ -3693,6 +3292,7 @@ vErrors.push(err8);
 }
 errors++;
 }
+}
 if(coerced2 !== undefined){
 data3 = coerced2;
 if(data2 !== undefined){
@@ -3700,7 +3300,6 @@ data2["experiment"] = coerced2;
 }
 }
 }
-const _errs10 = errors;
 if(typeof data3 === "string"){
 if(func2(data3) < 1){
 const err9 = {instancePath:instancePath+"/from_run/experiment",schemaPath:"#/properties/from_run/properties/experiment/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.from_run.properties.experiment,data:data3};
@@ -3713,17 +3312,14 @@ vErrors.push(err9);
 errors++;
 }
 }
-var valid1 = _errs9 === errors;
 }
 if(data2.filter !== undefined){
 let data4 = data2.filter;
-const _errs11 = errors;
 if(typeof data4 !== "string"){
 let dataType3 = typeof data4;
 let coerced3 = undefined;
-if(coerced3 !== undefined){
-}
-else if(dataType3 == "number" || dataType3 == "boolean"){
+if(!(coerced3 !== undefined)){
+if(dataType3 == "number" || dataType3 == "boolean"){
 coerced3 = "" + data4;
 }
 else if(data4 === null){
@@ -3739,6 +3335,7 @@ vErrors.push(err10);
 }
 errors++;
 }
+}
 if(coerced3 !== undefined){
 data4 = coerced3;
 if(data2 !== undefined){
@@ -3746,18 +3343,14 @@ data2["filter"] = coerced3;
 }
 }
 }
-const _errs12 = errors;
-var valid1 = _errs11 === errors;
 }
 if(data2.order_by !== undefined){
 let data5 = data2.order_by;
-const _errs13 = errors;
 if((typeof data5 !== "string") && (!(Array.isArray(data5)))){
 let dataType4 = typeof data5;
 let coerced4 = undefined;
-if(coerced4 !== undefined){
-}
-else if(dataType4 == "number" || dataType4 == "boolean"){
+if(!(coerced4 !== undefined)){
+if(dataType4 == "number" || dataType4 == "boolean"){
 coerced4 = "" + data5;
 }
 else if(data5 === null){
@@ -3773,6 +3366,7 @@ vErrors.push(err11);
 }
 errors++;
 }
+}
 if(coerced4 !== undefined){
 data5 = coerced4;
 if(data2 !== undefined){
@@ -3780,19 +3374,15 @@ data2["order_by"] = coerced4;
 }
 }
 }
-const _errs14 = errors;
 if(Array.isArray(data5)){
-let valid3 = true;
 const len0 = data5.length;
 for(let i0=0; i0<len0; i0++){
 let data6 = data5[i0];
-const _errs15 = errors;
 if(typeof data6 !== "string"){
 let dataType5 = typeof data6;
 let coerced5 = undefined;
-if(coerced5 !== undefined){
-}
-else if(dataType5 == "number" || dataType5 == "boolean"){
+if(!(coerced5 !== undefined)){
+if(dataType5 == "number" || dataType5 == "boolean"){
 coerced5 = "" + data6;
 }
 else if(data6 === null){
@@ -3808,6 +3398,7 @@ vErrors.push(err12);
 }
 errors++;
 }
+}
 if(coerced5 !== undefined){
 data6 = coerced5;
 if(data5 !== undefined){
@@ -3815,23 +3406,15 @@ data5[i0] = coerced5;
 }
 }
 }
-const _errs16 = errors;
-var valid2 = _errs15 === errors;
-if(!valid2){
-valid3 = false;
 }
 }
-}
-var valid1 = _errs13 === errors;
 }
 let data7 = data2.artifact_path;
-const _errs17 = errors;
 if(typeof data7 !== "string"){
 let dataType6 = typeof data7;
 let coerced6 = undefined;
-if(coerced6 !== undefined){
-}
-else if(dataType6 == "number" || dataType6 == "boolean"){
+if(!(coerced6 !== undefined)){
+if(dataType6 == "number" || dataType6 == "boolean"){
 coerced6 = "" + data7;
 }
 else if(data7 === null){
@@ -3847,6 +3430,7 @@ vErrors.push(err13);
 }
 errors++;
 }
+}
 if(coerced6 !== undefined){
 data7 = coerced6;
 if(data2 !== undefined){
@@ -3854,7 +3438,6 @@ data2["artifact_path"] = coerced6;
 }
 }
 }
-const _errs18 = errors;
 if(typeof data7 === "string"){
 if(func2(data7) < 1){
 const err14 = {instancePath:instancePath+"/from_run/artifact_path",schemaPath:"#/properties/from_run/properties/artifact_path/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.from_run.properties.artifact_path,data:data7};
@@ -3867,7 +3450,6 @@ vErrors.push(err14);
 errors++;
 }
 }
-var valid1 = _errs17 === errors;
 }
 else {
 const err15 = {instancePath:instancePath+"/from_run",schemaPath:"#/properties/from_run/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.from_run.type,parentSchema:schema11.properties.from_run,data:data2};
@@ -3879,17 +3461,14 @@ vErrors.push(err15);
 }
 errors++;
 }
-var valid0 = _errs6 === errors;
 }
 if(data.description !== undefined){
 let data8 = data.description;
-const _errs19 = errors;
 if(typeof data8 !== "string"){
 let dataType7 = typeof data8;
 let coerced7 = undefined;
-if(coerced7 !== undefined){
-}
-else if(dataType7 == "number" || dataType7 == "boolean"){
+if(!(coerced7 !== undefined)){
+if(dataType7 == "number" || dataType7 == "boolean"){
 coerced7 = "" + data8;
 }
 else if(data8 === null){
@@ -3905,6 +3484,7 @@ vErrors.push(err16);
 }
 errors++;
 }
+}
 if(coerced7 !== undefined){
 data8 = coerced7;
 if(data !== undefined){
@@ -3912,13 +3492,9 @@ data["description"] = coerced7;
 }
 }
 }
-const _errs20 = errors;
-var valid0 = _errs19 === errors;
 }
 if(data.tags !== undefined){
 let data9 = data.tags;
-const _errs21 = errors;
-const _errs22 = errors;
 if(data9 && typeof data9 == "object" && !Array.isArray(data9)){
 for(const key2 in data9){
 const _errs23 = errors;
@@ -3946,16 +3522,13 @@ vErrors.push(err18);
 errors++;
 }
 }
-const _errs24 = errors;
 for(const key3 in data9){
 let data10 = data9[key3];
-const _errs25 = errors;
 if(typeof data10 !== "string"){
 let dataType8 = typeof data10;
 let coerced8 = undefined;
-if(coerced8 !== undefined){
-}
-else if(dataType8 == "number" || dataType8 == "boolean"){
+if(!(coerced8 !== undefined)){
+if(dataType8 == "number" || dataType8 == "boolean"){
 coerced8 = "" + data10;
 }
 else if(data10 === null){
@@ -3971,6 +3544,7 @@ vErrors.push(err19);
 }
 errors++;
 }
+}
 if(coerced8 !== undefined){
 data10 = coerced8;
 if(data9 !== undefined){
@@ -3978,8 +3552,6 @@ data9[key3] = coerced8;
 }
 }
 }
-const _errs26 = errors;
-var valid5 = _errs25 === errors;
 }
 }
 else {
@@ -3992,17 +3564,14 @@ vErrors.push(err20);
 }
 errors++;
 }
-var valid0 = _errs21 === errors;
 }
 if(data.timeout !== undefined){
 let data11 = data.timeout;
-const _errs27 = errors;
 if(typeof data11 !== "string"){
 let dataType9 = typeof data11;
 let coerced9 = undefined;
-if(coerced9 !== undefined){
-}
-else if(dataType9 == "number" || dataType9 == "boolean"){
+if(!(coerced9 !== undefined)){
+if(dataType9 == "number" || dataType9 == "boolean"){
 coerced9 = "" + data11;
 }
 else if(data11 === null){
@@ -4018,16 +3587,13 @@ vErrors.push(err21);
 }
 errors++;
 }
+}
 if(coerced9 !== undefined){
 data11 = coerced9;
 if(data !== undefined){
 data["timeout"] = coerced9;
 }
 }
-}
-const _errs28 = errors;
-const _errs29 = errors;
-if((typeof data11 == "number") && (isFinite(data11))){
 }
 if(typeof data11 === "string"){
 if(!(formats0.validate(data11))){
@@ -4041,7 +3607,6 @@ vErrors.push(err22);
 errors++;
 }
 }
-var valid0 = _errs27 === errors;
 }
 }
 else {
@@ -4071,7 +3636,6 @@ const pattern1 = new RegExp("^[1-9][0-9]*$", "u");
 function validate10(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
-const _errs0 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.name === undefined){
 const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema11.required,parentSchema:schema11,data};
@@ -4103,7 +3667,6 @@ vErrors.push(err2);
 }
 errors++;
 }
-const _errs1 = errors;
 for(const key0 in data){
 if(!(((key0 === "name") || (key0 === "alias")) || (key0 === "version"))){
 const err3 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema11,data};
@@ -4118,13 +3681,11 @@ errors++;
 }
 if(data.name !== undefined){
 let data0 = data.name;
-const _errs2 = errors;
 if(typeof data0 !== "string"){
 let dataType0 = typeof data0;
 let coerced0 = undefined;
-if(coerced0 !== undefined){
-}
-else if(dataType0 == "number" || dataType0 == "boolean"){
+if(!(coerced0 !== undefined)){
+if(dataType0 == "number" || dataType0 == "boolean"){
 coerced0 = "" + data0;
 }
 else if(data0 === null){
@@ -4140,6 +3701,7 @@ vErrors.push(err4);
 }
 errors++;
 }
+}
 if(coerced0 !== undefined){
 data0 = coerced0;
 if(data !== undefined){
@@ -4147,7 +3709,6 @@ data["name"] = coerced0;
 }
 }
 }
-const _errs3 = errors;
 if(typeof data0 === "string"){
 if(func2(data0) < 1){
 const err5 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.name,data:data0};
@@ -4160,17 +3721,14 @@ vErrors.push(err5);
 errors++;
 }
 }
-var valid0 = _errs2 === errors;
 }
 if(data.alias !== undefined){
 let data1 = data.alias;
-const _errs4 = errors;
 if(typeof data1 !== "string"){
 let dataType1 = typeof data1;
 let coerced1 = undefined;
-if(coerced1 !== undefined){
-}
-else if(dataType1 == "number" || dataType1 == "boolean"){
+if(!(coerced1 !== undefined)){
+if(dataType1 == "number" || dataType1 == "boolean"){
 coerced1 = "" + data1;
 }
 else if(data1 === null){
@@ -4186,6 +3744,7 @@ vErrors.push(err6);
 }
 errors++;
 }
+}
 if(coerced1 !== undefined){
 data1 = coerced1;
 if(data !== undefined){
@@ -4193,8 +3752,6 @@ data["alias"] = coerced1;
 }
 }
 }
-const _errs5 = errors;
-const _errs6 = errors;
 if(typeof data1 === "string"){
 if(!pattern0.test(data1)){
 const err7 = {instancePath:instancePath+"/alias",schemaPath:"#/properties/alias/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_-]{1,255}$"},message:"must match pattern \""+"^[A-Za-z0-9_-]{1,255}$"+"\"",schema:"^[A-Za-z0-9_-]{1,255}$",parentSchema:schema11.properties.alias,data:data1};
@@ -4207,17 +3764,14 @@ vErrors.push(err7);
 errors++;
 }
 }
-var valid0 = _errs4 === errors;
 }
 if(data.version !== undefined){
 let data2 = data.version;
-const _errs7 = errors;
 if((!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))) && (typeof data2 !== "string")){
 let dataType2 = typeof data2;
 let coerced2 = undefined;
-if(coerced2 !== undefined){
-}
-else if(dataType2 === "boolean" || data2 === null
+if(!(coerced2 !== undefined)){
+if(dataType2 === "boolean" || data2 === null
               || (dataType2 === "string" && data2 && data2 == +data2 && !(data2 % 1))){
 coerced2 = +data2;
 }
@@ -4237,6 +3791,7 @@ vErrors.push(err8);
 }
 errors++;
 }
+}
 if(coerced2 !== undefined){
 data2 = coerced2;
 if(data !== undefined){
@@ -4244,8 +3799,6 @@ data["version"] = coerced2;
 }
 }
 }
-const _errs8 = errors;
-const _errs9 = errors;
 if((typeof data2 == "number") && (isFinite(data2))){
 if(data2 < 1 || isNaN(data2)){
 const err9 = {instancePath:instancePath+"/version",schemaPath:"#/properties/version/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.version,data:data2};
@@ -4270,7 +3823,6 @@ vErrors.push(err10);
 errors++;
 }
 }
-var valid0 = _errs7 === errors;
 }
 }
 else {
@@ -4299,7 +3851,6 @@ const pattern0 = new RegExp("^[1-9][0-9]*$", "u");
 function validate10(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
-const _errs0 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.archive_existing_versions === undefined){
 data.archive_existing_versions = false;
@@ -4334,7 +3885,6 @@ vErrors.push(err2);
 }
 errors++;
 }
-const _errs1 = errors;
 for(const key0 in data){
 if(!(((((key0 === "name") || (key0 === "version")) || (key0 === "stage")) || (key0 === "archive_existing_versions")) || (key0 === "comment"))){
 const err3 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema11,data};
@@ -4349,13 +3899,11 @@ errors++;
 }
 if(data.name !== undefined){
 let data0 = data.name;
-const _errs2 = errors;
 if(typeof data0 !== "string"){
 let dataType0 = typeof data0;
 let coerced0 = undefined;
-if(coerced0 !== undefined){
-}
-else if(dataType0 == "number" || dataType0 == "boolean"){
+if(!(coerced0 !== undefined)){
+if(dataType0 == "number" || dataType0 == "boolean"){
 coerced0 = "" + data0;
 }
 else if(data0 === null){
@@ -4371,6 +3919,7 @@ vErrors.push(err4);
 }
 errors++;
 }
+}
 if(coerced0 !== undefined){
 data0 = coerced0;
 if(data !== undefined){
@@ -4378,7 +3927,6 @@ data["name"] = coerced0;
 }
 }
 }
-const _errs3 = errors;
 if(typeof data0 === "string"){
 if(func2(data0) < 1){
 const err5 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.name,data:data0};
@@ -4391,17 +3939,14 @@ vErrors.push(err5);
 errors++;
 }
 }
-var valid0 = _errs2 === errors;
 }
 if(data.version !== undefined){
 let data1 = data.version;
-const _errs4 = errors;
 if((!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1)))) && (typeof data1 !== "string")){
 let dataType1 = typeof data1;
 let coerced1 = undefined;
-if(coerced1 !== undefined){
-}
-else if(dataType1 === "boolean" || data1 === null
+if(!(coerced1 !== undefined)){
+if(dataType1 === "boolean" || data1 === null
               || (dataType1 === "string" && data1 && data1 == +data1 && !(data1 % 1))){
 coerced1 = +data1;
 }
@@ -4421,6 +3966,7 @@ vErrors.push(err6);
 }
 errors++;
 }
+}
 if(coerced1 !== undefined){
 data1 = coerced1;
 if(data !== undefined){
@@ -4428,8 +3974,6 @@ data["version"] = coerced1;
 }
 }
 }
-const _errs5 = errors;
-const _errs6 = errors;
 if((typeof data1 == "number") && (isFinite(data1))){
 if(data1 < 1 || isNaN(data1)){
 const err7 = {instancePath:instancePath+"/version",schemaPath:"#/properties/version/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.version,data:data1};
@@ -4454,17 +3998,14 @@ vErrors.push(err8);
 errors++;
 }
 }
-var valid0 = _errs4 === errors;
 }
 if(data.stage !== undefined){
 let data2 = data.stage;
-const _errs7 = errors;
 if(typeof data2 !== "string"){
 let dataType2 = typeof data2;
 let coerced2 = undefined;
-if(coerced2 !== undefined){
-}
-else if(dataType2 == "number" || dataType2 == "boolean"){
+if(!(coerced2 !== undefined)){
+if(dataType2 == "number" || dataType2 == "boolean"){
 coerced2 = "" + data2;
 }
 else if(data2 === null){
@@ -4480,6 +4021,7 @@ vErrors.push(err9);
 }
 errors++;
 }
+}
 if(coerced2 !== undefined){
 data2 = coerced2;
 if(data !== undefined){
@@ -4487,8 +4029,6 @@ data["stage"] = coerced2;
 }
 }
 }
-const _errs8 = errors;
-const vSchema0 = schema11.properties.stage.enum;
 if(!((((data2 === "None") || (data2 === "Staging")) || (data2 === "Production")) || (data2 === "Archived"))){
 const err10 = {instancePath:instancePath+"/stage",schemaPath:"#/properties/stage/enum",keyword:"enum",params:{allowedValues: schema11.properties.stage.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.stage.enum,parentSchema:schema11.properties.stage,data:data2};
 if(vErrors === null){
@@ -4499,16 +4039,12 @@ vErrors.push(err10);
 }
 errors++;
 }
-var valid0 = _errs7 === errors;
 }
 let data3 = data.archive_existing_versions;
-const _errs9 = errors;
 if(typeof data3 !== "boolean"){
-let dataType3 = typeof data3;
 let coerced3 = undefined;
-if(coerced3 !== undefined){
-}
-else if(data3 === "false" || data3 === 0 || data3 === null){
+if(!(coerced3 !== undefined)){
+if(data3 === "false" || data3 === 0 || data3 === null){
 coerced3 = false;
 }
 else if(data3 === "true" || data3 === 1){
@@ -4524,6 +4060,7 @@ vErrors.push(err11);
 }
 errors++;
 }
+}
 if(coerced3 !== undefined){
 data3 = coerced3;
 if(data !== undefined){
@@ -4531,17 +4068,13 @@ data["archive_existing_versions"] = coerced3;
 }
 }
 }
-const _errs10 = errors;
-var valid0 = _errs9 === errors;
 if(data.comment !== undefined){
 let data4 = data.comment;
-const _errs11 = errors;
 if(typeof data4 !== "string"){
 let dataType4 = typeof data4;
 let coerced4 = undefined;
-if(coerced4 !== undefined){
-}
-else if(dataType4 == "number" || dataType4 == "boolean"){
+if(!(coerced4 !== undefined)){
+if(dataType4 == "number" || dataType4 == "boolean"){
 coerced4 = "" + data4;
 }
 else if(data4 === null){
@@ -4557,6 +4090,7 @@ vErrors.push(err12);
 }
 errors++;
 }
+}
 if(coerced4 !== undefined){
 data4 = coerced4;
 if(data !== undefined){
@@ -4564,8 +4098,6 @@ data["comment"] = coerced4;
 }
 }
 }
-const _errs12 = errors;
-var valid0 = _errs11 === errors;
 }
 }
 else {
@@ -4593,12 +4125,10 @@ const func2 = ajv_ucs2length;
 function validate10(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
-const _errs0 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.tags === undefined){
 data.tags = {};
 }
-const _errs1 = errors;
 for(const key0 in data){
 if(!((((key0 === "run_id") || (key0 === "run_ids")) || (key0 === "from_run")) || (key0 === "tags"))){
 const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema11,data};
@@ -4613,13 +4143,11 @@ errors++;
 }
 if(data.run_id !== undefined){
 let data0 = data.run_id;
-const _errs2 = errors;
 if(typeof data0 !== "string"){
 let dataType0 = typeof data0;
 let coerced0 = undefined;
-if(coerced0 !== undefined){
-}
-else if(dataType0 == "number" || dataType0 == "boolean"){
+if(!(coerced0 !== undefined)){
+if(dataType0 == "number" || dataType0 == "boolean"){
 coerced0 = "" + data0;
 }
 else if(data0 === null){
@@ -4635,6 +4163,7 @@ vErrors.push(err1);
 }
 errors++;
 }
+}
 if(coerced0 !== undefined){
 data0 = coerced0;
 if(data !== undefined){
@@ -4642,7 +4171,6 @@ data["run_id"] = coerced0;
 }
 }
 }
-const _errs3 = errors;
 if(typeof data0 === "string"){
 if(func2(data0) < 1){
 const err2 = {instancePath:instancePath+"/run_id",schemaPath:"#/properties/run_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.run_id,data:data0};
@@ -4655,12 +4183,9 @@ vErrors.push(err2);
 errors++;
 }
 }
-var valid0 = _errs2 === errors;
 }
 if(data.run_ids !== undefined){
 let data1 = data.run_ids;
-const _errs4 = errors;
-const _errs5 = errors;
 if(Array.isArray(data1)){
 if(data1.length < 1){
 const err3 = {instancePath:instancePath+"/run_ids",schemaPath:"#/properties/run_ids/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.run_ids,data:data1};
@@ -4672,17 +4197,14 @@ vErrors.push(err3);
 }
 errors++;
 }
-let valid2 = true;
 const len0 = data1.length;
 for(let i0=0; i0<len0; i0++){
 let data2 = data1[i0];
-const _errs6 = errors;
 if(typeof data2 !== "string"){
 let dataType1 = typeof data2;
 let coerced1 = undefined;
-if(coerced1 !== undefined){
-}
-else if(dataType1 == "number" || dataType1 == "boolean"){
+if(!(coerced1 !== undefined)){
+if(dataType1 == "number" || dataType1 == "boolean"){
 coerced1 = "" + data2;
 }
 else if(data2 === null){
@@ -4698,6 +4220,7 @@ vErrors.push(err4);
 }
 errors++;
 }
+}
 if(coerced1 !== undefined){
 data2 = coerced1;
 if(data1 !== undefined){
@@ -4705,7 +4228,6 @@ data1[i0] = coerced1;
 }
 }
 }
-const _errs7 = errors;
 if(typeof data2 === "string"){
 if(func2(data2) < 1){
 const err5 = {instancePath:instancePath+"/run_ids/" + i0,schemaPath:"#/properties/run_ids/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.run_ids.items,data:data2};
@@ -4717,10 +4239,6 @@ vErrors.push(err5);
 }
 errors++;
 }
-}
-var valid1 = _errs6 === errors;
-if(!valid1){
-valid2 = false;
 }
 }
 }
@@ -4734,12 +4252,9 @@ vErrors.push(err6);
 }
 errors++;
 }
-var valid0 = _errs4 === errors;
 }
 if(data.from_run !== undefined){
 let data3 = data.from_run;
-const _errs8 = errors;
-const _errs9 = errors;
 if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
 if(data3.max_results === undefined){
 data3.max_results = 100;
@@ -4754,7 +4269,6 @@ vErrors.push(err7);
 }
 errors++;
 }
-const _errs10 = errors;
 for(const key1 in data3){
 if(!((((key1 === "experiment") || (key1 === "filter")) || (key1 === "order_by")) || (key1 === "max_results"))){
 const err8 = {instancePath:instancePath+"/from_run",schemaPath:"#/properties/from_run/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.from_run,data:data3};
@@ -4769,13 +4283,11 @@ errors++;
 }
 if(data3.experiment !== undefined){
 let data4 = data3.experiment;
-const _errs11 = errors;
 if(typeof data4 !== "string"){
 let dataType2 = typeof data4;
 let coerced2 = undefined;
-if(coerced2 !== undefined){
-}
-else if(dataType2 == "number" || dataType2 == "boolean"){
+if(!(coerced2 !== undefined)){
+if(dataType2 == "number" || dataType2 == "boolean"){
 coerced2 = "" + data4;
 }
 else if(data4 === null){
@@ -4791,6 +4303,7 @@ vErrors.push(err9);
 }
 errors++;
 }
+}
 if(coerced2 !== undefined){
 data4 = coerced2;
 if(data3 !== undefined){
@@ -4798,7 +4311,6 @@ data3["experiment"] = coerced2;
 }
 }
 }
-const _errs12 = errors;
 if(typeof data4 === "string"){
 if(func2(data4) < 1){
 const err10 = {instancePath:instancePath+"/from_run/experiment",schemaPath:"#/properties/from_run/properties/experiment/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.from_run.properties.experiment,data:data4};
@@ -4811,17 +4323,14 @@ vErrors.push(err10);
 errors++;
 }
 }
-var valid3 = _errs11 === errors;
 }
 if(data3.filter !== undefined){
 let data5 = data3.filter;
-const _errs13 = errors;
 if(typeof data5 !== "string"){
 let dataType3 = typeof data5;
 let coerced3 = undefined;
-if(coerced3 !== undefined){
-}
-else if(dataType3 == "number" || dataType3 == "boolean"){
+if(!(coerced3 !== undefined)){
+if(dataType3 == "number" || dataType3 == "boolean"){
 coerced3 = "" + data5;
 }
 else if(data5 === null){
@@ -4837,6 +4346,7 @@ vErrors.push(err11);
 }
 errors++;
 }
+}
 if(coerced3 !== undefined){
 data5 = coerced3;
 if(data3 !== undefined){
@@ -4844,18 +4354,14 @@ data3["filter"] = coerced3;
 }
 }
 }
-const _errs14 = errors;
-var valid3 = _errs13 === errors;
 }
 if(data3.order_by !== undefined){
 let data6 = data3.order_by;
-const _errs15 = errors;
 if((typeof data6 !== "string") && (!(Array.isArray(data6)))){
 let dataType4 = typeof data6;
 let coerced4 = undefined;
-if(coerced4 !== undefined){
-}
-else if(dataType4 == "number" || dataType4 == "boolean"){
+if(!(coerced4 !== undefined)){
+if(dataType4 == "number" || dataType4 == "boolean"){
 coerced4 = "" + data6;
 }
 else if(data6 === null){
@@ -4871,6 +4377,7 @@ vErrors.push(err12);
 }
 errors++;
 }
+}
 if(coerced4 !== undefined){
 data6 = coerced4;
 if(data3 !== undefined){
@@ -4878,19 +4385,15 @@ data3["order_by"] = coerced4;
 }
 }
 }
-const _errs16 = errors;
 if(Array.isArray(data6)){
-let valid5 = true;
 const len1 = data6.length;
 for(let i1=0; i1<len1; i1++){
 let data7 = data6[i1];
-const _errs17 = errors;
 if(typeof data7 !== "string"){
 let dataType5 = typeof data7;
 let coerced5 = undefined;
-if(coerced5 !== undefined){
-}
-else if(dataType5 == "number" || dataType5 == "boolean"){
+if(!(coerced5 !== undefined)){
+if(dataType5 == "number" || dataType5 == "boolean"){
 coerced5 = "" + data7;
 }
 else if(data7 === null){
@@ -4906,6 +4409,7 @@ vErrors.push(err13);
 }
 errors++;
 }
+}
 if(coerced5 !== undefined){
 data7 = coerced5;
 if(data6 !== undefined){
@@ -4913,23 +4417,15 @@ data6[i1] = coerced5;
 }
 }
 }
-const _errs18 = errors;
-var valid4 = _errs17 === errors;
-if(!valid4){
-valid5 = false;
 }
 }
-}
-var valid3 = _errs15 === errors;
 }
 let data8 = data3.max_results;
-const _errs19 = errors;
 if(!(((typeof data8 == "number") && (!(data8 % 1) && !isNaN(data8))) && (isFinite(data8)))){
 let dataType6 = typeof data8;
 let coerced6 = undefined;
-if(coerced6 !== undefined){
-}
-else if(dataType6 === "boolean" || data8 === null
+if(!(coerced6 !== undefined)){
+if(dataType6 === "boolean" || data8 === null
               || (dataType6 === "string" && data8 && data8 == +data8 && !(data8 % 1))){
 coerced6 = +data8;
 }
@@ -4943,6 +4439,7 @@ vErrors.push(err14);
 }
 errors++;
 }
+}
 if(coerced6 !== undefined){
 data8 = coerced6;
 if(data3 !== undefined){
@@ -4950,7 +4447,6 @@ data3["max_results"] = coerced6;
 }
 }
 }
-const _errs20 = errors;
 if((typeof data8 == "number") && (isFinite(data8))){
 if(data8 > 1000 || isNaN(data8)){
 const err15 = {instancePath:instancePath+"/from_run/max_results",schemaPath:"#/properties/from_run/properties/max_results/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1000},message:"must be <= 1000",schema:1000,parentSchema:schema11.properties.from_run.properties.max_results,data:data8};
@@ -4973,7 +4469,6 @@ vErrors.push(err16);
 errors++;
 }
 }
-var valid3 = _errs19 === errors;
 }
 else {
 const err17 = {instancePath:instancePath+"/from_run",schemaPath:"#/properties/from_run/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.from_run.type,parentSchema:schema11.properties.from_run,data:data3};
@@ -4985,11 +4480,8 @@ vErrors.push(err17);
 }
 errors++;
 }
-var valid0 = _errs8 === errors;
 }
 let data9 = data.tags;
-const _errs21 = errors;
-const _errs22 = errors;
 if(data9 && typeof data9 == "object" && !Array.isArray(data9)){
 for(const key2 in data9){
 const _errs23 = errors;
@@ -5017,16 +4509,13 @@ vErrors.push(err19);
 errors++;
 }
 }
-const _errs24 = errors;
 for(const key3 in data9){
 let data10 = data9[key3];
-const _errs25 = errors;
 if(typeof data10 !== "string"){
 let dataType7 = typeof data10;
 let coerced7 = undefined;
-if(coerced7 !== undefined){
-}
-else if(dataType7 == "number" || dataType7 == "boolean"){
+if(!(coerced7 !== undefined)){
+if(dataType7 == "number" || dataType7 == "boolean"){
 coerced7 = "" + data10;
 }
 else if(data10 === null){
@@ -5042,6 +4531,7 @@ vErrors.push(err20);
 }
 errors++;
 }
+}
 if(coerced7 !== undefined){
 data10 = coerced7;
 if(data9 !== undefined){
@@ -5049,8 +4539,6 @@ data9[key3] = coerced7;
 }
 }
 }
-const _errs26 = errors;
-var valid7 = _errs25 === errors;
 }
 }
 else {
@@ -5063,7 +4551,6 @@ vErrors.push(err21);
 }
 errors++;
 }
-var valid0 = _errs21 === errors;
 }
 else {
 const err22 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.type,parentSchema:schema11,data};
@@ -5092,7 +4579,6 @@ const pattern0 = new RegExp("^[\\w-]{1,100}$", "u");
 function validate10(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
-const _errs0 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.tasks === undefined){
 const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "tasks"},message:"must have required property '"+"tasks"+"'",schema:schema11.required,parentSchema:schema11,data};
@@ -5104,7 +4590,6 @@ vErrors.push(err0);
 }
 errors++;
 }
-const _errs1 = errors;
 for(const key0 in data){
 if(!(func2.call(schema11.properties, key0))){
 const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema11,data};
@@ -5119,13 +4604,11 @@ errors++;
 }
 if(data.run_name !== undefined){
 let data0 = data.run_name;
-const _errs2 = errors;
 if(typeof data0 !== "string"){
 let dataType0 = typeof data0;
 let coerced0 = undefined;
-if(coerced0 !== undefined){
-}
-else if(dataType0 == "number" || dataType0 == "boolean"){
+if(!(coerced0 !== undefined)){
+if(dataType0 == "number" || dataType0 == "boolean"){
 coerced0 = "" + data0;
 }
 else if(data0 === null){
@@ -5141,6 +4624,7 @@ vErrors.push(err2);
 }
 errors++;
 }
+}
 if(coerced0 !== undefined){
 data0 = coerced0;
 if(data !== undefined){
@@ -5148,13 +4632,9 @@ data["run_name"] = coerced0;
 }
 }
 }
-const _errs3 = errors;
-var valid0 = _errs2 === errors;
 }
 if(data.tasks !== undefined){
 let data1 = data.tasks;
-const _errs4 = errors;
-const _errs5 = errors;
 if(Array.isArray(data1)){
 if(data1.length < 1){
 const err3 = {instancePath:instancePath+"/tasks",schemaPath:"#/properties/tasks/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.tasks,data:data1};
@@ -5166,12 +4646,9 @@ vErrors.push(err3);
 }
 errors++;
 }
-let valid2 = true;
 const len0 = data1.length;
 for(let i0=0; i0<len0; i0++){
 let data2 = data1[i0];
-const _errs6 = errors;
-const _errs7 = errors;
 if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
 if(data2.task_key === undefined){
 const err4 = {instancePath:instancePath+"/tasks/" + i0,schemaPath:"#/properties/tasks/items/required",keyword:"required",params:{missingProperty: "task_key"},message:"must have required property '"+"task_key"+"'",schema:schema11.properties.tasks.items.required,parentSchema:schema11.properties.tasks.items,data:data2};
@@ -5185,13 +4662,11 @@ errors++;
 }
 if(data2.task_key !== undefined){
 let data3 = data2.task_key;
-const _errs8 = errors;
 if(typeof data3 !== "string"){
 let dataType1 = typeof data3;
 let coerced1 = undefined;
-if(coerced1 !== undefined){
-}
-else if(dataType1 == "number" || dataType1 == "boolean"){
+if(!(coerced1 !== undefined)){
+if(dataType1 == "number" || dataType1 == "boolean"){
 coerced1 = "" + data3;
 }
 else if(data3 === null){
@@ -5207,6 +4682,7 @@ vErrors.push(err5);
 }
 errors++;
 }
+}
 if(coerced1 !== undefined){
 data3 = coerced1;
 if(data2 !== undefined){
@@ -5214,8 +4690,6 @@ data2["task_key"] = coerced1;
 }
 }
 }
-const _errs9 = errors;
-const _errs10 = errors;
 if(typeof data3 === "string"){
 if(!pattern0.test(data3)){
 const err6 = {instancePath:instancePath+"/tasks/" + i0+"/task_key",schemaPath:"#/properties/tasks/items/properties/task_key/pattern",keyword:"pattern",params:{pattern: "^[\\w-]{1,100}$"},message:"must match pattern \""+"^[\\w-]{1,100}$"+"\"",schema:"^[\\w-]{1,100}$",parentSchema:schema11.properties.tasks.items.properties.task_key,data:data3};
@@ -5228,17 +4702,14 @@ vErrors.push(err6);
 errors++;
 }
 }
-var valid3 = _errs8 === errors;
 }
 if(data2.description !== undefined){
 let data4 = data2.description;
-const _errs11 = errors;
 if(typeof data4 !== "string"){
 let dataType2 = typeof data4;
 let coerced2 = undefined;
-if(coerced2 !== undefined){
-}
-else if(dataType2 == "number" || dataType2 == "boolean"){
+if(!(coerced2 !== undefined)){
+if(dataType2 == "number" || dataType2 == "boolean"){
 coerced2 = "" + data4;
 }
 else if(data4 === null){
@@ -5254,6 +4725,7 @@ vErrors.push(err7);
 }
 errors++;
 }
+}
 if(coerced2 !== undefined){
 data4 = coerced2;
 if(data2 !== undefined){
@@ -5261,20 +4733,13 @@ data2["description"] = coerced2;
 }
 }
 }
-const _errs12 = errors;
-var valid3 = _errs11 === errors;
 }
 if(data2.depends_on !== undefined){
 let data5 = data2.depends_on;
-const _errs13 = errors;
-const _errs14 = errors;
 if(Array.isArray(data5)){
-let valid5 = true;
 const len1 = data5.length;
 for(let i1=0; i1<len1; i1++){
 let data6 = data5[i1];
-const _errs15 = errors;
-const _errs16 = errors;
 if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
 if(data6.task_key === undefined){
 const err8 = {instancePath:instancePath+"/tasks/" + i0+"/depends_on/" + i1,schemaPath:"#/properties/tasks/items/properties/depends_on/items/required",keyword:"required",params:{missingProperty: "task_key"},message:"must have required property '"+"task_key"+"'",schema:schema11.properties.tasks.items.properties.depends_on.items.required,parentSchema:schema11.properties.tasks.items.properties.depends_on.items,data:data6};
@@ -5286,7 +4751,6 @@ vErrors.push(err8);
 }
 errors++;
 }
-const _errs17 = errors;
 for(const key1 in data6){
 if(!((key1 === "task_key") || (key1 === "outcome"))){
 const err9 = {instancePath:instancePath+"/tasks/" + i0+"/depends_on/" + i1,schemaPath:"#/properties/tasks/items/properties/depends_on/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.tasks.items.properties.depends_on.items,data:data6};
@@ -5301,13 +4765,11 @@ errors++;
 }
 if(data6.task_key !== undefined){
 let data7 = data6.task_key;
-const _errs18 = errors;
 if(typeof data7 !== "string"){
 let dataType3 = typeof data7;
 let coerced3 = undefined;
-if(coerced3 !== undefined){
-}
-else if(dataType3 == "number" || dataType3 == "boolean"){
+if(!(coerced3 !== undefined)){
+if(dataType3 == "number" || dataType3 == "boolean"){
 coerced3 = "" + data7;
 }
 else if(data7 === null){
@@ -5323,6 +4785,7 @@ vErrors.push(err10);
 }
 errors++;
 }
+}
 if(coerced3 !== undefined){
 data7 = coerced3;
 if(data6 !== undefined){
@@ -5330,18 +4793,14 @@ data6["task_key"] = coerced3;
 }
 }
 }
-const _errs19 = errors;
-var valid6 = _errs18 === errors;
 }
 if(data6.outcome !== undefined){
 let data8 = data6.outcome;
-const _errs20 = errors;
 if(typeof data8 !== "string"){
 let dataType4 = typeof data8;
 let coerced4 = undefined;
-if(coerced4 !== undefined){
-}
-else if(dataType4 == "number" || dataType4 == "boolean"){
+if(!(coerced4 !== undefined)){
+if(dataType4 == "number" || dataType4 == "boolean"){
 coerced4 = "" + data8;
 }
 else if(data8 === null){
@@ -5357,6 +4816,7 @@ vErrors.push(err11);
 }
 errors++;
 }
+}
 if(coerced4 !== undefined){
 data8 = coerced4;
 if(data6 !== undefined){
@@ -5364,8 +4824,6 @@ data6["outcome"] = coerced4;
 }
 }
 }
-const _errs21 = errors;
-var valid6 = _errs20 === errors;
 }
 }
 else {
@@ -5377,10 +4835,6 @@ else {
 vErrors.push(err12);
 }
 errors++;
-}
-var valid4 = _errs15 === errors;
-if(!valid4){
-valid5 = false;
 }
 }
 }
@@ -5394,17 +4848,14 @@ vErrors.push(err13);
 }
 errors++;
 }
-var valid3 = _errs13 === errors;
 }
 if(data2.run_if !== undefined){
 let data9 = data2.run_if;
-const _errs22 = errors;
 if(typeof data9 !== "string"){
 let dataType5 = typeof data9;
 let coerced5 = undefined;
-if(coerced5 !== undefined){
-}
-else if(dataType5 == "number" || dataType5 == "boolean"){
+if(!(coerced5 !== undefined)){
+if(dataType5 == "number" || dataType5 == "boolean"){
 coerced5 = "" + data9;
 }
 else if(data9 === null){
@@ -5420,6 +4871,7 @@ vErrors.push(err14);
 }
 errors++;
 }
+}
 if(coerced5 !== undefined){
 data9 = coerced5;
 if(data2 !== undefined){
@@ -5427,8 +4879,6 @@ data2["run_if"] = coerced5;
 }
 }
 }
-const _errs23 = errors;
-const vSchema0 = schema11.properties.tasks.items.properties.run_if.enum;
 if(!((((((data9 === "ALL_SUCCESS") || (data9 === "ALL_DONE")) || (data9 === "NONE_FAILED")) || (data9 === "AT_LEAST_ONE_SUCCESS")) || (data9 === "ALL_FAILED")) || (data9 === "AT_LEAST_ONE_FAILED"))){
 const err15 = {instancePath:instancePath+"/tasks/" + i0+"/run_if",schemaPath:"#/properties/tasks/items/properties/run_if/enum",keyword:"enum",params:{allowedValues: schema11.properties.tasks.items.properties.run_if.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.tasks.items.properties.run_if.enum,parentSchema:schema11.properties.tasks.items.properties.run_if,data:data9};
 if(vErrors === null){
@@ -5439,12 +4889,9 @@ vErrors.push(err15);
 }
 errors++;
 }
-var valid3 = _errs22 === errors;
 }
 if(data2.notebook_task !== undefined){
 let data10 = data2.notebook_task;
-const _errs24 = errors;
-const _errs25 = errors;
 if(data10 && typeof data10 == "object" && !Array.isArray(data10)){
 if(data10.notebook_path === undefined){
 const err16 = {instancePath:instancePath+"/tasks/" + i0+"/notebook_task",schemaPath:"#/properties/tasks/items/properties/notebook_task/required",keyword:"required",params:{missingProperty: "notebook_path"},message:"must have required property '"+"notebook_path"+"'",schema:schema11.properties.tasks.items.properties.notebook_task.required,parentSchema:schema11.properties.tasks.items.properties.notebook_task,data:data10};
@@ -5456,7 +4903,6 @@ vErrors.push(err16);
 }
 errors++;
 }
-const _errs26 = errors;
 for(const key2 in data10){
 if(!((((key2 === "notebook_path") || (key2 === "base_parameters")) || (key2 === "source")) || (key2 === "warehouse_id"))){
 const err17 = {instancePath:instancePath+"/tasks/" + i0+"/notebook_task",schemaPath:"#/properties/tasks/items/properties/notebook_task/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.tasks.items.properties.notebook_task,data:data10};
@@ -5471,13 +4917,11 @@ errors++;
 }
 if(data10.notebook_path !== undefined){
 let data11 = data10.notebook_path;
-const _errs27 = errors;
 if(typeof data11 !== "string"){
 let dataType6 = typeof data11;
 let coerced6 = undefined;
-if(coerced6 !== undefined){
-}
-else if(dataType6 == "number" || dataType6 == "boolean"){
+if(!(coerced6 !== undefined)){
+if(dataType6 == "number" || dataType6 == "boolean"){
 coerced6 = "" + data11;
 }
 else if(data11 === null){
@@ -5493,6 +4937,7 @@ vErrors.push(err18);
 }
 errors++;
 }
+}
 if(coerced6 !== undefined){
 data11 = coerced6;
 if(data10 !== undefined){
@@ -5500,7 +4945,6 @@ data10["notebook_path"] = coerced6;
 }
 }
 }
-const _errs28 = errors;
 if(typeof data11 === "string"){
 if(func3(data11) < 1){
 const err19 = {instancePath:instancePath+"/tasks/" + i0+"/notebook_task/notebook_path",schemaPath:"#/properties/tasks/items/properties/notebook_task/properties/notebook_path/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.tasks.items.properties.notebook_task.properties.notebook_path,data:data11};
@@ -5513,23 +4957,17 @@ vErrors.push(err19);
 errors++;
 }
 }
-var valid7 = _errs27 === errors;
 }
 if(data10.base_parameters !== undefined){
 let data12 = data10.base_parameters;
-const _errs29 = errors;
-const _errs30 = errors;
 if(data12 && typeof data12 == "object" && !Array.isArray(data12)){
-const _errs31 = errors;
 for(const key3 in data12){
 let data13 = data12[key3];
-const _errs32 = errors;
 if(typeof data13 !== "string"){
 let dataType7 = typeof data13;
 let coerced7 = undefined;
-if(coerced7 !== undefined){
-}
-else if(dataType7 == "number" || dataType7 == "boolean"){
+if(!(coerced7 !== undefined)){
+if(dataType7 == "number" || dataType7 == "boolean"){
 coerced7 = "" + data13;
 }
 else if(data13 === null){
@@ -5545,6 +4983,7 @@ vErrors.push(err20);
 }
 errors++;
 }
+}
 if(coerced7 !== undefined){
 data13 = coerced7;
 if(data12 !== undefined){
@@ -5552,8 +4991,6 @@ data12[key3] = coerced7;
 }
 }
 }
-const _errs33 = errors;
-var valid8 = _errs32 === errors;
 }
 }
 else {
@@ -5566,17 +5003,14 @@ vErrors.push(err21);
 }
 errors++;
 }
-var valid7 = _errs29 === errors;
 }
 if(data10.source !== undefined){
 let data14 = data10.source;
-const _errs34 = errors;
 if(typeof data14 !== "string"){
 let dataType8 = typeof data14;
 let coerced8 = undefined;
-if(coerced8 !== undefined){
-}
-else if(dataType8 == "number" || dataType8 == "boolean"){
+if(!(coerced8 !== undefined)){
+if(dataType8 == "number" || dataType8 == "boolean"){
 coerced8 = "" + data14;
 }
 else if(data14 === null){
@@ -5592,6 +5026,7 @@ vErrors.push(err22);
 }
 errors++;
 }
+}
 if(coerced8 !== undefined){
 data14 = coerced8;
 if(data10 !== undefined){
@@ -5599,8 +5034,6 @@ data10["source"] = coerced8;
 }
 }
 }
-const _errs35 = errors;
-const vSchema1 = schema11.properties.tasks.items.properties.notebook_task.properties.source.enum;
 if(!((data14 === "WORKSPACE") || (data14 === "GIT"))){
 const err23 = {instancePath:instancePath+"/tasks/" + i0+"/notebook_task/source",schemaPath:"#/properties/tasks/items/properties/notebook_task/properties/source/enum",keyword:"enum",params:{allowedValues: schema11.properties.tasks.items.properties.notebook_task.properties.source.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.tasks.items.properties.notebook_task.properties.source.enum,parentSchema:schema11.properties.tasks.items.properties.notebook_task.properties.source,data:data14};
 if(vErrors === null){
@@ -5611,17 +5044,14 @@ vErrors.push(err23);
 }
 errors++;
 }
-var valid7 = _errs34 === errors;
 }
 if(data10.warehouse_id !== undefined){
 let data15 = data10.warehouse_id;
-const _errs36 = errors;
 if(typeof data15 !== "string"){
 let dataType9 = typeof data15;
 let coerced9 = undefined;
-if(coerced9 !== undefined){
-}
-else if(dataType9 == "number" || dataType9 == "boolean"){
+if(!(coerced9 !== undefined)){
+if(dataType9 == "number" || dataType9 == "boolean"){
 coerced9 = "" + data15;
 }
 else if(data15 === null){
@@ -5637,6 +5067,7 @@ vErrors.push(err24);
 }
 errors++;
 }
+}
 if(coerced9 !== undefined){
 data15 = coerced9;
 if(data10 !== undefined){
@@ -5644,8 +5075,6 @@ data10["warehouse_id"] = coerced9;
 }
 }
 }
-const _errs37 = errors;
-var valid7 = _errs36 === errors;
 }
 }
 else {
@@ -5658,12 +5087,9 @@ vErrors.push(err25);
 }
 errors++;
 }
-var valid3 = _errs24 === errors;
 }
 if(data2.spark_python_task !== undefined){
 let data16 = data2.spark_python_task;
-const _errs38 = errors;
-const _errs39 = errors;
 if(data16 && typeof data16 == "object" && !Array.isArray(data16)){
 if(data16.python_file === undefined){
 const err26 = {instancePath:instancePath+"/tasks/" + i0+"/spark_python_task",schemaPath:"#/properties/tasks/items/properties/spark_python_task/required",keyword:"required",params:{missingProperty: "python_file"},message:"must have required property '"+"python_file"+"'",schema:schema11.properties.tasks.items.properties.spark_python_task.required,parentSchema:schema11.properties.tasks.items.properties.spark_python_task,data:data16};
@@ -5675,7 +5101,6 @@ vErrors.push(err26);
 }
 errors++;
 }
-const _errs40 = errors;
 for(const key4 in data16){
 if(!(((key4 === "python_file") || (key4 === "parameters")) || (key4 === "source"))){
 const err27 = {instancePath:instancePath+"/tasks/" + i0+"/spark_python_task",schemaPath:"#/properties/tasks/items/properties/spark_python_task/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.tasks.items.properties.spark_python_task,data:data16};
@@ -5690,13 +5115,11 @@ errors++;
 }
 if(data16.python_file !== undefined){
 let data17 = data16.python_file;
-const _errs41 = errors;
 if(typeof data17 !== "string"){
 let dataType10 = typeof data17;
 let coerced10 = undefined;
-if(coerced10 !== undefined){
-}
-else if(dataType10 == "number" || dataType10 == "boolean"){
+if(!(coerced10 !== undefined)){
+if(dataType10 == "number" || dataType10 == "boolean"){
 coerced10 = "" + data17;
 }
 else if(data17 === null){
@@ -5712,6 +5135,7 @@ vErrors.push(err28);
 }
 errors++;
 }
+}
 if(coerced10 !== undefined){
 data17 = coerced10;
 if(data16 !== undefined){
@@ -5719,7 +5143,6 @@ data16["python_file"] = coerced10;
 }
 }
 }
-const _errs42 = errors;
 if(typeof data17 === "string"){
 if(func3(data17) < 1){
 const err29 = {instancePath:instancePath+"/tasks/" + i0+"/spark_python_task/python_file",schemaPath:"#/properties/tasks/items/properties/spark_python_task/properties/python_file/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.tasks.items.properties.spark_python_task.properties.python_file,data:data17};
@@ -5732,24 +5155,18 @@ vErrors.push(err29);
 errors++;
 }
 }
-var valid9 = _errs41 === errors;
 }
 if(data16.parameters !== undefined){
 let data18 = data16.parameters;
-const _errs43 = errors;
-const _errs44 = errors;
 if(Array.isArray(data18)){
-let valid11 = true;
 const len2 = data18.length;
 for(let i2=0; i2<len2; i2++){
 let data19 = data18[i2];
-const _errs45 = errors;
 if(typeof data19 !== "string"){
 let dataType11 = typeof data19;
 let coerced11 = undefined;
-if(coerced11 !== undefined){
-}
-else if(dataType11 == "number" || dataType11 == "boolean"){
+if(!(coerced11 !== undefined)){
+if(dataType11 == "number" || dataType11 == "boolean"){
 coerced11 = "" + data19;
 }
 else if(data19 === null){
@@ -5765,17 +5182,13 @@ vErrors.push(err30);
 }
 errors++;
 }
+}
 if(coerced11 !== undefined){
 data19 = coerced11;
 if(data18 !== undefined){
 data18[i2] = coerced11;
 }
 }
-}
-const _errs46 = errors;
-var valid10 = _errs45 === errors;
-if(!valid10){
-valid11 = false;
 }
 }
 }
@@ -5789,17 +5202,14 @@ vErrors.push(err31);
 }
 errors++;
 }
-var valid9 = _errs43 === errors;
 }
 if(data16.source !== undefined){
 let data20 = data16.source;
-const _errs47 = errors;
 if(typeof data20 !== "string"){
 let dataType12 = typeof data20;
 let coerced12 = undefined;
-if(coerced12 !== undefined){
-}
-else if(dataType12 == "number" || dataType12 == "boolean"){
+if(!(coerced12 !== undefined)){
+if(dataType12 == "number" || dataType12 == "boolean"){
 coerced12 = "" + data20;
 }
 else if(data20 === null){
@@ -5815,6 +5225,7 @@ vErrors.push(err32);
 }
 errors++;
 }
+}
 if(coerced12 !== undefined){
 data20 = coerced12;
 if(data16 !== undefined){
@@ -5822,8 +5233,6 @@ data16["source"] = coerced12;
 }
 }
 }
-const _errs48 = errors;
-const vSchema2 = schema11.properties.tasks.items.properties.spark_python_task.properties.source.enum;
 if(!((data20 === "WORKSPACE") || (data20 === "GIT"))){
 const err33 = {instancePath:instancePath+"/tasks/" + i0+"/spark_python_task/source",schemaPath:"#/properties/tasks/items/properties/spark_python_task/properties/source/enum",keyword:"enum",params:{allowedValues: schema11.properties.tasks.items.properties.spark_python_task.properties.source.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.tasks.items.properties.spark_python_task.properties.source.enum,parentSchema:schema11.properties.tasks.items.properties.spark_python_task.properties.source,data:data20};
 if(vErrors === null){
@@ -5834,7 +5243,6 @@ vErrors.push(err33);
 }
 errors++;
 }
-var valid9 = _errs47 === errors;
 }
 }
 else {
@@ -5847,12 +5255,9 @@ vErrors.push(err34);
 }
 errors++;
 }
-var valid3 = _errs38 === errors;
 }
 if(data2.python_wheel_task !== undefined){
 let data21 = data2.python_wheel_task;
-const _errs49 = errors;
-const _errs50 = errors;
 if(data21 && typeof data21 == "object" && !Array.isArray(data21)){
 if(data21.package_name === undefined){
 const err35 = {instancePath:instancePath+"/tasks/" + i0+"/python_wheel_task",schemaPath:"#/properties/tasks/items/properties/python_wheel_task/required",keyword:"required",params:{missingProperty: "package_name"},message:"must have required property '"+"package_name"+"'",schema:schema11.properties.tasks.items.properties.python_wheel_task.required,parentSchema:schema11.properties.tasks.items.properties.python_wheel_task,data:data21};
@@ -5874,7 +5279,6 @@ vErrors.push(err36);
 }
 errors++;
 }
-const _errs51 = errors;
 for(const key5 in data21){
 if(!((((key5 === "package_name") || (key5 === "entry_point")) || (key5 === "parameters")) || (key5 === "named_parameters"))){
 const err37 = {instancePath:instancePath+"/tasks/" + i0+"/python_wheel_task",schemaPath:"#/properties/tasks/items/properties/python_wheel_task/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.tasks.items.properties.python_wheel_task,data:data21};
@@ -5889,13 +5293,11 @@ errors++;
 }
 if(data21.package_name !== undefined){
 let data22 = data21.package_name;
-const _errs52 = errors;
 if(typeof data22 !== "string"){
 let dataType13 = typeof data22;
 let coerced13 = undefined;
-if(coerced13 !== undefined){
-}
-else if(dataType13 == "number" || dataType13 == "boolean"){
+if(!(coerced13 !== undefined)){
+if(dataType13 == "number" || dataType13 == "boolean"){
 coerced13 = "" + data22;
 }
 else if(data22 === null){
@@ -5911,6 +5313,7 @@ vErrors.push(err38);
 }
 errors++;
 }
+}
 if(coerced13 !== undefined){
 data22 = coerced13;
 if(data21 !== undefined){
@@ -5918,18 +5321,14 @@ data21["package_name"] = coerced13;
 }
 }
 }
-const _errs53 = errors;
-var valid12 = _errs52 === errors;
 }
 if(data21.entry_point !== undefined){
 let data23 = data21.entry_point;
-const _errs54 = errors;
 if(typeof data23 !== "string"){
 let dataType14 = typeof data23;
 let coerced14 = undefined;
-if(coerced14 !== undefined){
-}
-else if(dataType14 == "number" || dataType14 == "boolean"){
+if(!(coerced14 !== undefined)){
+if(dataType14 == "number" || dataType14 == "boolean"){
 coerced14 = "" + data23;
 }
 else if(data23 === null){
@@ -5945,6 +5344,7 @@ vErrors.push(err39);
 }
 errors++;
 }
+}
 if(coerced14 !== undefined){
 data23 = coerced14;
 if(data21 !== undefined){
@@ -5952,25 +5352,18 @@ data21["entry_point"] = coerced14;
 }
 }
 }
-const _errs55 = errors;
-var valid12 = _errs54 === errors;
 }
 if(data21.parameters !== undefined){
 let data24 = data21.parameters;
-const _errs56 = errors;
-const _errs57 = errors;
 if(Array.isArray(data24)){
-let valid14 = true;
 const len3 = data24.length;
 for(let i3=0; i3<len3; i3++){
 let data25 = data24[i3];
-const _errs58 = errors;
 if(typeof data25 !== "string"){
 let dataType15 = typeof data25;
 let coerced15 = undefined;
-if(coerced15 !== undefined){
-}
-else if(dataType15 == "number" || dataType15 == "boolean"){
+if(!(coerced15 !== undefined)){
+if(dataType15 == "number" || dataType15 == "boolean"){
 coerced15 = "" + data25;
 }
 else if(data25 === null){
@@ -5986,17 +5379,13 @@ vErrors.push(err40);
 }
 errors++;
 }
+}
 if(coerced15 !== undefined){
 data25 = coerced15;
 if(data24 !== undefined){
 data24[i3] = coerced15;
 }
 }
-}
-const _errs59 = errors;
-var valid13 = _errs58 === errors;
-if(!valid13){
-valid14 = false;
 }
 }
 }
@@ -6010,23 +5399,17 @@ vErrors.push(err41);
 }
 errors++;
 }
-var valid12 = _errs56 === errors;
 }
 if(data21.named_parameters !== undefined){
 let data26 = data21.named_parameters;
-const _errs60 = errors;
-const _errs61 = errors;
 if(data26 && typeof data26 == "object" && !Array.isArray(data26)){
-const _errs62 = errors;
 for(const key6 in data26){
 let data27 = data26[key6];
-const _errs63 = errors;
 if(typeof data27 !== "string"){
 let dataType16 = typeof data27;
 let coerced16 = undefined;
-if(coerced16 !== undefined){
-}
-else if(dataType16 == "number" || dataType16 == "boolean"){
+if(!(coerced16 !== undefined)){
+if(dataType16 == "number" || dataType16 == "boolean"){
 coerced16 = "" + data27;
 }
 else if(data27 === null){
@@ -6042,6 +5425,7 @@ vErrors.push(err42);
 }
 errors++;
 }
+}
 if(coerced16 !== undefined){
 data27 = coerced16;
 if(data26 !== undefined){
@@ -6049,8 +5433,6 @@ data26[key6] = coerced16;
 }
 }
 }
-const _errs64 = errors;
-var valid15 = _errs63 === errors;
 }
 }
 else {
@@ -6063,7 +5445,6 @@ vErrors.push(err43);
 }
 errors++;
 }
-var valid12 = _errs60 === errors;
 }
 }
 else {
@@ -6076,17 +5457,14 @@ vErrors.push(err44);
 }
 errors++;
 }
-var valid3 = _errs49 === errors;
 }
 if(data2.existing_cluster_id !== undefined){
 let data28 = data2.existing_cluster_id;
-const _errs65 = errors;
 if(typeof data28 !== "string"){
 let dataType17 = typeof data28;
 let coerced17 = undefined;
-if(coerced17 !== undefined){
-}
-else if(dataType17 == "number" || dataType17 == "boolean"){
+if(!(coerced17 !== undefined)){
+if(dataType17 == "number" || dataType17 == "boolean"){
 coerced17 = "" + data28;
 }
 else if(data28 === null){
@@ -6102,6 +5480,7 @@ vErrors.push(err45);
 }
 errors++;
 }
+}
 if(coerced17 !== undefined){
 data28 = coerced17;
 if(data2 !== undefined){
@@ -6109,12 +5488,9 @@ data2["existing_cluster_id"] = coerced17;
 }
 }
 }
-const _errs66 = errors;
-var valid3 = _errs65 === errors;
 }
 if(data2.new_cluster !== undefined){
 let data29 = data2.new_cluster;
-const _errs67 = errors;
 if(!(data29 && typeof data29 == "object" && !Array.isArray(data29))){
 const err46 = {instancePath:instancePath+"/tasks/" + i0+"/new_cluster",schemaPath:"#/properties/tasks/items/properties/new_cluster/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.tasks.items.properties.new_cluster.type,parentSchema:schema11.properties.tasks.items.properties.new_cluster,data:data29};
 if(vErrors === null){
@@ -6125,18 +5501,14 @@ vErrors.push(err46);
 }
 errors++;
 }
-const _errs68 = errors;
-var valid3 = _errs67 === errors;
 }
 if(data2.environment_key !== undefined){
 let data30 = data2.environment_key;
-const _errs69 = errors;
 if(typeof data30 !== "string"){
 let dataType18 = typeof data30;
 let coerced18 = undefined;
-if(coerced18 !== undefined){
-}
-else if(dataType18 == "number" || dataType18 == "boolean"){
+if(!(coerced18 !== undefined)){
+if(dataType18 == "number" || dataType18 == "boolean"){
 coerced18 = "" + data30;
 }
 else if(data30 === null){
@@ -6152,6 +5524,7 @@ vErrors.push(err47);
 }
 errors++;
 }
+}
 if(coerced18 !== undefined){
 data30 = coerced18;
 if(data2 !== undefined){
@@ -6159,19 +5532,13 @@ data2["environment_key"] = coerced18;
 }
 }
 }
-const _errs70 = errors;
-var valid3 = _errs69 === errors;
 }
 if(data2.libraries !== undefined){
 let data31 = data2.libraries;
-const _errs71 = errors;
-const _errs72 = errors;
 if(Array.isArray(data31)){
-let valid17 = true;
 const len4 = data31.length;
 for(let i4=0; i4<len4; i4++){
 let data32 = data31[i4];
-const _errs73 = errors;
 if(!(data32 && typeof data32 == "object" && !Array.isArray(data32))){
 const err48 = {instancePath:instancePath+"/tasks/" + i0+"/libraries/" + i4,schemaPath:"#/properties/tasks/items/properties/libraries/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.tasks.items.properties.libraries.items.type,parentSchema:schema11.properties.tasks.items.properties.libraries.items,data:data32};
 if(vErrors === null){
@@ -6181,11 +5548,6 @@ else {
 vErrors.push(err48);
 }
 errors++;
-}
-const _errs74 = errors;
-var valid16 = _errs73 === errors;
-if(!valid16){
-valid17 = false;
 }
 }
 }
@@ -6199,17 +5561,14 @@ vErrors.push(err49);
 }
 errors++;
 }
-var valid3 = _errs71 === errors;
 }
 if(data2.timeout_seconds !== undefined){
 let data33 = data2.timeout_seconds;
-const _errs75 = errors;
 if(!(((typeof data33 == "number") && (!(data33 % 1) && !isNaN(data33))) && (isFinite(data33)))){
 let dataType19 = typeof data33;
 let coerced19 = undefined;
-if(coerced19 !== undefined){
-}
-else if(dataType19 === "boolean" || data33 === null
+if(!(coerced19 !== undefined)){
+if(dataType19 === "boolean" || data33 === null
               || (dataType19 === "string" && data33 && data33 == +data33 && !(data33 % 1))){
 coerced19 = +data33;
 }
@@ -6223,6 +5582,7 @@ vErrors.push(err50);
 }
 errors++;
 }
+}
 if(coerced19 !== undefined){
 data33 = coerced19;
 if(data2 !== undefined){
@@ -6230,7 +5590,6 @@ data2["timeout_seconds"] = coerced19;
 }
 }
 }
-const _errs76 = errors;
 if((typeof data33 == "number") && (isFinite(data33))){
 if(data33 < 0 || isNaN(data33)){
 const err51 = {instancePath:instancePath+"/tasks/" + i0+"/timeout_seconds",schemaPath:"#/properties/tasks/items/properties/timeout_seconds/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.tasks.items.properties.timeout_seconds,data:data33};
@@ -6243,17 +5602,14 @@ vErrors.push(err51);
 errors++;
 }
 }
-var valid3 = _errs75 === errors;
 }
 if(data2.max_retries !== undefined){
 let data34 = data2.max_retries;
-const _errs77 = errors;
 if(!(((typeof data34 == "number") && (!(data34 % 1) && !isNaN(data34))) && (isFinite(data34)))){
 let dataType20 = typeof data34;
 let coerced20 = undefined;
-if(coerced20 !== undefined){
-}
-else if(dataType20 === "boolean" || data34 === null
+if(!(coerced20 !== undefined)){
+if(dataType20 === "boolean" || data34 === null
               || (dataType20 === "string" && data34 && data34 == +data34 && !(data34 % 1))){
 coerced20 = +data34;
 }
@@ -6267,6 +5623,7 @@ vErrors.push(err52);
 }
 errors++;
 }
+}
 if(coerced20 !== undefined){
 data34 = coerced20;
 if(data2 !== undefined){
@@ -6274,7 +5631,6 @@ data2["max_retries"] = coerced20;
 }
 }
 }
-const _errs78 = errors;
 if((typeof data34 == "number") && (isFinite(data34))){
 if(data34 < -1 || isNaN(data34)){
 const err53 = {instancePath:instancePath+"/tasks/" + i0+"/max_retries",schemaPath:"#/properties/tasks/items/properties/max_retries/minimum",keyword:"minimum",params:{comparison: ">=", limit: -1},message:"must be >= -1",schema:-1,parentSchema:schema11.properties.tasks.items.properties.max_retries,data:data34};
@@ -6287,17 +5643,14 @@ vErrors.push(err53);
 errors++;
 }
 }
-var valid3 = _errs77 === errors;
 }
 if(data2.min_retry_interval_millis !== undefined){
 let data35 = data2.min_retry_interval_millis;
-const _errs79 = errors;
 if(!(((typeof data35 == "number") && (!(data35 % 1) && !isNaN(data35))) && (isFinite(data35)))){
 let dataType21 = typeof data35;
 let coerced21 = undefined;
-if(coerced21 !== undefined){
-}
-else if(dataType21 === "boolean" || data35 === null
+if(!(coerced21 !== undefined)){
+if(dataType21 === "boolean" || data35 === null
               || (dataType21 === "string" && data35 && data35 == +data35 && !(data35 % 1))){
 coerced21 = +data35;
 }
@@ -6311,6 +5664,7 @@ vErrors.push(err54);
 }
 errors++;
 }
+}
 if(coerced21 !== undefined){
 data35 = coerced21;
 if(data2 !== undefined){
@@ -6318,7 +5672,6 @@ data2["min_retry_interval_millis"] = coerced21;
 }
 }
 }
-const _errs80 = errors;
 if((typeof data35 == "number") && (isFinite(data35))){
 if(data35 < 0 || isNaN(data35)){
 const err55 = {instancePath:instancePath+"/tasks/" + i0+"/min_retry_interval_millis",schemaPath:"#/properties/tasks/items/properties/min_retry_interval_millis/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.tasks.items.properties.min_retry_interval_millis,data:data35};
@@ -6331,17 +5684,13 @@ vErrors.push(err55);
 errors++;
 }
 }
-var valid3 = _errs79 === errors;
 }
 if(data2.retry_on_timeout !== undefined){
 let data36 = data2.retry_on_timeout;
-const _errs81 = errors;
 if(typeof data36 !== "boolean"){
-let dataType22 = typeof data36;
 let coerced22 = undefined;
-if(coerced22 !== undefined){
-}
-else if(data36 === "false" || data36 === 0 || data36 === null){
+if(!(coerced22 !== undefined)){
+if(data36 === "false" || data36 === 0 || data36 === null){
 coerced22 = false;
 }
 else if(data36 === "true" || data36 === 1){
@@ -6357,6 +5706,7 @@ vErrors.push(err56);
 }
 errors++;
 }
+}
 if(coerced22 !== undefined){
 data36 = coerced22;
 if(data2 !== undefined){
@@ -6364,18 +5714,13 @@ data2["retry_on_timeout"] = coerced22;
 }
 }
 }
-const _errs82 = errors;
-var valid3 = _errs81 === errors;
 }
 if(data2.disabled !== undefined){
 let data37 = data2.disabled;
-const _errs83 = errors;
 if(typeof data37 !== "boolean"){
-let dataType23 = typeof data37;
 let coerced23 = undefined;
-if(coerced23 !== undefined){
-}
-else if(data37 === "false" || data37 === 0 || data37 === null){
+if(!(coerced23 !== undefined)){
+if(data37 === "false" || data37 === 0 || data37 === null){
 coerced23 = false;
 }
 else if(data37 === "true" || data37 === 1){
@@ -6391,6 +5736,7 @@ vErrors.push(err57);
 }
 errors++;
 }
+}
 if(coerced23 !== undefined){
 data37 = coerced23;
 if(data2 !== undefined){
@@ -6398,8 +5744,6 @@ data2["disabled"] = coerced23;
 }
 }
 }
-const _errs84 = errors;
-var valid3 = _errs83 === errors;
 }
 }
 else {
@@ -6411,10 +5755,6 @@ else {
 vErrors.push(err58);
 }
 errors++;
-}
-var valid1 = _errs6 === errors;
-if(!valid1){
-valid2 = false;
 }
 }
 }
@@ -6428,20 +5768,17 @@ vErrors.push(err59);
 }
 errors++;
 }
-var valid0 = _errs4 === errors;
 }
 if(data.git_source !== undefined){
 let data38 = data.git_source;
-const _errs85 = errors;
 const _errs86 = errors;
 let valid18 = false;
 const _errs87 = errors;
 if(typeof data38 !== "string"){
 let dataType24 = typeof data38;
 let coerced24 = undefined;
-if(coerced24 !== undefined){
-}
-else if(dataType24 == "number" || dataType24 == "boolean"){
+if(!(coerced24 !== undefined)){
+if(dataType24 == "number" || dataType24 == "boolean"){
 coerced24 = "" + data38;
 }
 else if(data38 === null){
@@ -6457,6 +5794,7 @@ vErrors.push(err60);
 }
 errors++;
 }
+}
 if(coerced24 !== undefined){
 data38 = coerced24;
 if(data !== undefined){
@@ -6464,8 +5802,6 @@ data["git_source"] = coerced24;
 }
 }
 }
-const _errs88 = errors;
-const vSchema3 = schema11.properties.git_source.anyOf[0].enum;
 if(!(data38 === "auto")){
 const err61 = {instancePath:instancePath+"/git_source",schemaPath:"#/properties/git_source/anyOf/0/enum",keyword:"enum",params:{allowedValues: schema11.properties.git_source.anyOf[0].enum},message:"must be equal to one of the allowed values",schema:schema11.properties.git_source.anyOf[0].enum,parentSchema:schema11.properties.git_source.anyOf[0],data:data38};
 if(vErrors === null){
@@ -6480,7 +5816,6 @@ var _valid0 = _errs87 === errors;
 valid18 = valid18 || _valid0;
 if(!valid18){
 const _errs89 = errors;
-const _errs90 = errors;
 if(data38 && typeof data38 == "object" && !Array.isArray(data38)){
 if(data38.git_url === undefined){
 const err62 = {instancePath:instancePath+"/git_source",schemaPath:"#/properties/git_source/anyOf/1/required",keyword:"required",params:{missingProperty: "git_url"},message:"must have required property '"+"git_url"+"'",schema:schema11.properties.git_source.anyOf[1].required,parentSchema:schema11.properties.git_source.anyOf[1],data:data38};
@@ -6502,7 +5837,6 @@ vErrors.push(err63);
 }
 errors++;
 }
-const _errs91 = errors;
 for(const key7 in data38){
 if(!(((((((key7 === "git_url") || (key7 === "git_provider")) || (key7 === "git_branch")) || (key7 === "git_tag")) || (key7 === "git_commit")) || (key7 === "sparse_checkout")) || (key7 === "job_source"))){
 const err64 = {instancePath:instancePath+"/git_source",schemaPath:"#/properties/git_source/anyOf/1/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key7},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.git_source.anyOf[1],data:data38};
@@ -6517,13 +5851,11 @@ errors++;
 }
 if(data38.git_url !== undefined){
 let data39 = data38.git_url;
-const _errs92 = errors;
 if(typeof data39 !== "string"){
 let dataType25 = typeof data39;
 let coerced25 = undefined;
-if(coerced25 !== undefined){
-}
-else if(dataType25 == "number" || dataType25 == "boolean"){
+if(!(coerced25 !== undefined)){
+if(dataType25 == "number" || dataType25 == "boolean"){
 coerced25 = "" + data39;
 }
 else if(data39 === null){
@@ -6539,6 +5871,7 @@ vErrors.push(err65);
 }
 errors++;
 }
+}
 if(coerced25 !== undefined){
 data39 = coerced25;
 if(data38 !== undefined){
@@ -6546,7 +5879,6 @@ data38["git_url"] = coerced25;
 }
 }
 }
-const _errs93 = errors;
 if(typeof data39 === "string"){
 if(func3(data39) < 1){
 const err66 = {instancePath:instancePath+"/git_source/git_url",schemaPath:"#/properties/git_source/anyOf/1/properties/git_url/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.git_source.anyOf[1].properties.git_url,data:data39};
@@ -6559,17 +5891,14 @@ vErrors.push(err66);
 errors++;
 }
 }
-var valid19 = _errs92 === errors;
 }
 if(data38.git_provider !== undefined){
 let data40 = data38.git_provider;
-const _errs94 = errors;
 if(typeof data40 !== "string"){
 let dataType26 = typeof data40;
 let coerced26 = undefined;
-if(coerced26 !== undefined){
-}
-else if(dataType26 == "number" || dataType26 == "boolean"){
+if(!(coerced26 !== undefined)){
+if(dataType26 == "number" || dataType26 == "boolean"){
 coerced26 = "" + data40;
 }
 else if(data40 === null){
@@ -6585,6 +5914,7 @@ vErrors.push(err67);
 }
 errors++;
 }
+}
 if(coerced26 !== undefined){
 data40 = coerced26;
 if(data38 !== undefined){
@@ -6592,18 +5922,14 @@ data38["git_provider"] = coerced26;
 }
 }
 }
-const _errs95 = errors;
-var valid19 = _errs94 === errors;
 }
 if(data38.git_branch !== undefined){
 let data41 = data38.git_branch;
-const _errs96 = errors;
 if(typeof data41 !== "string"){
 let dataType27 = typeof data41;
 let coerced27 = undefined;
-if(coerced27 !== undefined){
-}
-else if(dataType27 == "number" || dataType27 == "boolean"){
+if(!(coerced27 !== undefined)){
+if(dataType27 == "number" || dataType27 == "boolean"){
 coerced27 = "" + data41;
 }
 else if(data41 === null){
@@ -6619,6 +5945,7 @@ vErrors.push(err68);
 }
 errors++;
 }
+}
 if(coerced27 !== undefined){
 data41 = coerced27;
 if(data38 !== undefined){
@@ -6626,7 +5953,6 @@ data38["git_branch"] = coerced27;
 }
 }
 }
-const _errs97 = errors;
 if(typeof data41 === "string"){
 if(func3(data41) < 1){
 const err69 = {instancePath:instancePath+"/git_source/git_branch",schemaPath:"#/properties/git_source/anyOf/1/properties/git_branch/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.git_source.anyOf[1].properties.git_branch,data:data41};
@@ -6639,17 +5965,14 @@ vErrors.push(err69);
 errors++;
 }
 }
-var valid19 = _errs96 === errors;
 }
 if(data38.git_tag !== undefined){
 let data42 = data38.git_tag;
-const _errs98 = errors;
 if(typeof data42 !== "string"){
 let dataType28 = typeof data42;
 let coerced28 = undefined;
-if(coerced28 !== undefined){
-}
-else if(dataType28 == "number" || dataType28 == "boolean"){
+if(!(coerced28 !== undefined)){
+if(dataType28 == "number" || dataType28 == "boolean"){
 coerced28 = "" + data42;
 }
 else if(data42 === null){
@@ -6665,6 +5988,7 @@ vErrors.push(err70);
 }
 errors++;
 }
+}
 if(coerced28 !== undefined){
 data42 = coerced28;
 if(data38 !== undefined){
@@ -6672,7 +5996,6 @@ data38["git_tag"] = coerced28;
 }
 }
 }
-const _errs99 = errors;
 if(typeof data42 === "string"){
 if(func3(data42) < 1){
 const err71 = {instancePath:instancePath+"/git_source/git_tag",schemaPath:"#/properties/git_source/anyOf/1/properties/git_tag/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.git_source.anyOf[1].properties.git_tag,data:data42};
@@ -6685,17 +6008,14 @@ vErrors.push(err71);
 errors++;
 }
 }
-var valid19 = _errs98 === errors;
 }
 if(data38.git_commit !== undefined){
 let data43 = data38.git_commit;
-const _errs100 = errors;
 if(typeof data43 !== "string"){
 let dataType29 = typeof data43;
 let coerced29 = undefined;
-if(coerced29 !== undefined){
-}
-else if(dataType29 == "number" || dataType29 == "boolean"){
+if(!(coerced29 !== undefined)){
+if(dataType29 == "number" || dataType29 == "boolean"){
 coerced29 = "" + data43;
 }
 else if(data43 === null){
@@ -6711,6 +6031,7 @@ vErrors.push(err72);
 }
 errors++;
 }
+}
 if(coerced29 !== undefined){
 data43 = coerced29;
 if(data38 !== undefined){
@@ -6718,7 +6039,6 @@ data38["git_commit"] = coerced29;
 }
 }
 }
-const _errs101 = errors;
 if(typeof data43 === "string"){
 if(func3(data43) < 1){
 const err73 = {instancePath:instancePath+"/git_source/git_commit",schemaPath:"#/properties/git_source/anyOf/1/properties/git_commit/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.git_source.anyOf[1].properties.git_commit,data:data43};
@@ -6731,11 +6051,9 @@ vErrors.push(err73);
 errors++;
 }
 }
-var valid19 = _errs100 === errors;
 }
 if(data38.sparse_checkout !== undefined){
 let data44 = data38.sparse_checkout;
-const _errs102 = errors;
 if(!(data44 && typeof data44 == "object" && !Array.isArray(data44))){
 const err74 = {instancePath:instancePath+"/git_source/sparse_checkout",schemaPath:"#/properties/git_source/anyOf/1/properties/sparse_checkout/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.git_source.anyOf[1].properties.sparse_checkout.type,parentSchema:schema11.properties.git_source.anyOf[1].properties.sparse_checkout,data:data44};
 if(vErrors === null){
@@ -6746,12 +6064,9 @@ vErrors.push(err74);
 }
 errors++;
 }
-const _errs103 = errors;
-var valid19 = _errs102 === errors;
 }
 if(data38.job_source !== undefined){
 let data45 = data38.job_source;
-const _errs104 = errors;
 if(!(data45 && typeof data45 == "object" && !Array.isArray(data45))){
 const err75 = {instancePath:instancePath+"/git_source/job_source",schemaPath:"#/properties/git_source/anyOf/1/properties/job_source/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.git_source.anyOf[1].properties.job_source.type,parentSchema:schema11.properties.git_source.anyOf[1].properties.job_source,data:data45};
 if(vErrors === null){
@@ -6762,8 +6077,6 @@ vErrors.push(err75);
 }
 errors++;
 }
-const _errs105 = errors;
-var valid19 = _errs104 === errors;
 }
 }
 else {
@@ -6778,8 +6091,6 @@ errors++;
 }
 var _valid0 = _errs89 === errors;
 valid18 = valid18 || _valid0;
-if(!valid18){
-}
 }
 if(!valid18){
 const err77 = {instancePath:instancePath+"/git_source",schemaPath:"#/properties/git_source/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema11.properties.git_source.anyOf,parentSchema:schema11.properties.git_source,data:data38};
@@ -6802,20 +6113,13 @@ vErrors = null;
 }
 }
 }
-const _errs106 = errors;
-var valid0 = _errs85 === errors;
 }
 if(data.environments !== undefined){
 let data46 = data.environments;
-const _errs107 = errors;
-const _errs108 = errors;
 if(Array.isArray(data46)){
-let valid21 = true;
 const len5 = data46.length;
 for(let i5=0; i5<len5; i5++){
 let data47 = data46[i5];
-const _errs109 = errors;
-const _errs110 = errors;
 if(data47 && typeof data47 == "object" && !Array.isArray(data47)){
 if(data47.environment_key === undefined){
 const err78 = {instancePath:instancePath+"/environments/" + i5,schemaPath:"#/properties/environments/items/required",keyword:"required",params:{missingProperty: "environment_key"},message:"must have required property '"+"environment_key"+"'",schema:schema11.properties.environments.items.required,parentSchema:schema11.properties.environments.items,data:data47};
@@ -6827,7 +6131,6 @@ vErrors.push(err78);
 }
 errors++;
 }
-const _errs111 = errors;
 for(const key8 in data47){
 if(!((key8 === "environment_key") || (key8 === "spec"))){
 const err79 = {instancePath:instancePath+"/environments/" + i5,schemaPath:"#/properties/environments/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key8},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.environments.items,data:data47};
@@ -6842,13 +6145,11 @@ errors++;
 }
 if(data47.environment_key !== undefined){
 let data48 = data47.environment_key;
-const _errs112 = errors;
 if(typeof data48 !== "string"){
 let dataType30 = typeof data48;
 let coerced30 = undefined;
-if(coerced30 !== undefined){
-}
-else if(dataType30 == "number" || dataType30 == "boolean"){
+if(!(coerced30 !== undefined)){
+if(dataType30 == "number" || dataType30 == "boolean"){
 coerced30 = "" + data48;
 }
 else if(data48 === null){
@@ -6864,6 +6165,7 @@ vErrors.push(err80);
 }
 errors++;
 }
+}
 if(coerced30 !== undefined){
 data48 = coerced30;
 if(data47 !== undefined){
@@ -6871,7 +6173,6 @@ data47["environment_key"] = coerced30;
 }
 }
 }
-const _errs113 = errors;
 if(typeof data48 === "string"){
 if(func3(data48) < 1){
 const err81 = {instancePath:instancePath+"/environments/" + i5+"/environment_key",schemaPath:"#/properties/environments/items/properties/environment_key/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.environments.items.properties.environment_key,data:data48};
@@ -6884,11 +6185,9 @@ vErrors.push(err81);
 errors++;
 }
 }
-var valid22 = _errs112 === errors;
 }
 if(data47.spec !== undefined){
 let data49 = data47.spec;
-const _errs114 = errors;
 if(!(data49 && typeof data49 == "object" && !Array.isArray(data49))){
 const err82 = {instancePath:instancePath+"/environments/" + i5+"/spec",schemaPath:"#/properties/environments/items/properties/spec/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.environments.items.properties.spec.type,parentSchema:schema11.properties.environments.items.properties.spec,data:data49};
 if(vErrors === null){
@@ -6899,8 +6198,6 @@ vErrors.push(err82);
 }
 errors++;
 }
-const _errs115 = errors;
-var valid22 = _errs114 === errors;
 }
 }
 else {
@@ -6912,10 +6209,6 @@ else {
 vErrors.push(err83);
 }
 errors++;
-}
-var valid20 = _errs109 === errors;
-if(!valid20){
-valid21 = false;
 }
 }
 }
@@ -6929,19 +6222,13 @@ vErrors.push(err84);
 }
 errors++;
 }
-var valid0 = _errs107 === errors;
 }
 if(data.access_control_list !== undefined){
 let data50 = data.access_control_list;
-const _errs116 = errors;
-const _errs117 = errors;
 if(Array.isArray(data50)){
-let valid24 = true;
 const len6 = data50.length;
 for(let i6=0; i6<len6; i6++){
 let data51 = data50[i6];
-const _errs118 = errors;
-const _errs119 = errors;
 if(data51 && typeof data51 == "object" && !Array.isArray(data51)){
 if(data51.permission_level === undefined){
 const err85 = {instancePath:instancePath+"/access_control_list/" + i6,schemaPath:"#/properties/access_control_list/items/required",keyword:"required",params:{missingProperty: "permission_level"},message:"must have required property '"+"permission_level"+"'",schema:schema11.properties.access_control_list.items.required,parentSchema:schema11.properties.access_control_list.items,data:data51};
@@ -6953,7 +6240,6 @@ vErrors.push(err85);
 }
 errors++;
 }
-const _errs120 = errors;
 for(const key9 in data51){
 if(!((((key9 === "user_name") || (key9 === "group_name")) || (key9 === "service_principal_name")) || (key9 === "permission_level"))){
 const err86 = {instancePath:instancePath+"/access_control_list/" + i6,schemaPath:"#/properties/access_control_list/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key9},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.access_control_list.items,data:data51};
@@ -6968,13 +6254,11 @@ errors++;
 }
 if(data51.user_name !== undefined){
 let data52 = data51.user_name;
-const _errs121 = errors;
 if(typeof data52 !== "string"){
 let dataType31 = typeof data52;
 let coerced31 = undefined;
-if(coerced31 !== undefined){
-}
-else if(dataType31 == "number" || dataType31 == "boolean"){
+if(!(coerced31 !== undefined)){
+if(dataType31 == "number" || dataType31 == "boolean"){
 coerced31 = "" + data52;
 }
 else if(data52 === null){
@@ -6990,6 +6274,7 @@ vErrors.push(err87);
 }
 errors++;
 }
+}
 if(coerced31 !== undefined){
 data52 = coerced31;
 if(data51 !== undefined){
@@ -6997,18 +6282,14 @@ data51["user_name"] = coerced31;
 }
 }
 }
-const _errs122 = errors;
-var valid25 = _errs121 === errors;
 }
 if(data51.group_name !== undefined){
 let data53 = data51.group_name;
-const _errs123 = errors;
 if(typeof data53 !== "string"){
 let dataType32 = typeof data53;
 let coerced32 = undefined;
-if(coerced32 !== undefined){
-}
-else if(dataType32 == "number" || dataType32 == "boolean"){
+if(!(coerced32 !== undefined)){
+if(dataType32 == "number" || dataType32 == "boolean"){
 coerced32 = "" + data53;
 }
 else if(data53 === null){
@@ -7024,6 +6305,7 @@ vErrors.push(err88);
 }
 errors++;
 }
+}
 if(coerced32 !== undefined){
 data53 = coerced32;
 if(data51 !== undefined){
@@ -7031,18 +6313,14 @@ data51["group_name"] = coerced32;
 }
 }
 }
-const _errs124 = errors;
-var valid25 = _errs123 === errors;
 }
 if(data51.service_principal_name !== undefined){
 let data54 = data51.service_principal_name;
-const _errs125 = errors;
 if(typeof data54 !== "string"){
 let dataType33 = typeof data54;
 let coerced33 = undefined;
-if(coerced33 !== undefined){
-}
-else if(dataType33 == "number" || dataType33 == "boolean"){
+if(!(coerced33 !== undefined)){
+if(dataType33 == "number" || dataType33 == "boolean"){
 coerced33 = "" + data54;
 }
 else if(data54 === null){
@@ -7058,6 +6336,7 @@ vErrors.push(err89);
 }
 errors++;
 }
+}
 if(coerced33 !== undefined){
 data54 = coerced33;
 if(data51 !== undefined){
@@ -7065,18 +6344,14 @@ data51["service_principal_name"] = coerced33;
 }
 }
 }
-const _errs126 = errors;
-var valid25 = _errs125 === errors;
 }
 if(data51.permission_level !== undefined){
 let data55 = data51.permission_level;
-const _errs127 = errors;
 if(typeof data55 !== "string"){
 let dataType34 = typeof data55;
 let coerced34 = undefined;
-if(coerced34 !== undefined){
-}
-else if(dataType34 == "number" || dataType34 == "boolean"){
+if(!(coerced34 !== undefined)){
+if(dataType34 == "number" || dataType34 == "boolean"){
 coerced34 = "" + data55;
 }
 else if(data55 === null){
@@ -7092,6 +6367,7 @@ vErrors.push(err90);
 }
 errors++;
 }
+}
 if(coerced34 !== undefined){
 data55 = coerced34;
 if(data51 !== undefined){
@@ -7099,8 +6375,6 @@ data51["permission_level"] = coerced34;
 }
 }
 }
-const _errs128 = errors;
-const vSchema4 = schema11.properties.access_control_list.items.properties.permission_level.enum;
 if(!((((data55 === "CAN_MANAGE") || (data55 === "CAN_MANAGE_RUN")) || (data55 === "CAN_VIEW")) || (data55 === "IS_OWNER"))){
 const err91 = {instancePath:instancePath+"/access_control_list/" + i6+"/permission_level",schemaPath:"#/properties/access_control_list/items/properties/permission_level/enum",keyword:"enum",params:{allowedValues: schema11.properties.access_control_list.items.properties.permission_level.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.access_control_list.items.properties.permission_level.enum,parentSchema:schema11.properties.access_control_list.items.properties.permission_level,data:data55};
 if(vErrors === null){
@@ -7111,7 +6385,6 @@ vErrors.push(err91);
 }
 errors++;
 }
-var valid25 = _errs127 === errors;
 }
 }
 else {
@@ -7123,10 +6396,6 @@ else {
 vErrors.push(err92);
 }
 errors++;
-}
-var valid23 = _errs118 === errors;
-if(!valid23){
-valid24 = false;
 }
 }
 }
@@ -7140,12 +6409,9 @@ vErrors.push(err93);
 }
 errors++;
 }
-var valid0 = _errs116 === errors;
 }
 if(data.queue !== undefined){
 let data56 = data.queue;
-const _errs129 = errors;
-const _errs130 = errors;
 if(data56 && typeof data56 == "object" && !Array.isArray(data56)){
 if(data56.enabled === undefined){
 const err94 = {instancePath:instancePath+"/queue",schemaPath:"#/properties/queue/required",keyword:"required",params:{missingProperty: "enabled"},message:"must have required property '"+"enabled"+"'",schema:schema11.properties.queue.required,parentSchema:schema11.properties.queue,data:data56};
@@ -7157,7 +6423,6 @@ vErrors.push(err94);
 }
 errors++;
 }
-const _errs131 = errors;
 for(const key10 in data56){
 if(!(key10 === "enabled")){
 const err95 = {instancePath:instancePath+"/queue",schemaPath:"#/properties/queue/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key10},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.queue,data:data56};
@@ -7172,13 +6437,10 @@ errors++;
 }
 if(data56.enabled !== undefined){
 let data57 = data56.enabled;
-const _errs132 = errors;
 if(typeof data57 !== "boolean"){
-let dataType35 = typeof data57;
 let coerced35 = undefined;
-if(coerced35 !== undefined){
-}
-else if(data57 === "false" || data57 === 0 || data57 === null){
+if(!(coerced35 !== undefined)){
+if(data57 === "false" || data57 === 0 || data57 === null){
 coerced35 = false;
 }
 else if(data57 === "true" || data57 === 1){
@@ -7194,6 +6456,7 @@ vErrors.push(err96);
 }
 errors++;
 }
+}
 if(coerced35 !== undefined){
 data57 = coerced35;
 if(data56 !== undefined){
@@ -7201,8 +6464,6 @@ data56["enabled"] = coerced35;
 }
 }
 }
-const _errs133 = errors;
-var valid26 = _errs132 === errors;
 }
 }
 else {
@@ -7215,14 +6476,10 @@ vErrors.push(err97);
 }
 errors++;
 }
-var valid0 = _errs129 === errors;
 }
 if(data.run_as !== undefined){
 let data58 = data.run_as;
-const _errs134 = errors;
-const _errs135 = errors;
 if(data58 && typeof data58 == "object" && !Array.isArray(data58)){
-const _errs136 = errors;
 for(const key11 in data58){
 if(!(((key11 === "user_name") || (key11 === "group_name")) || (key11 === "service_principal_name"))){
 const err98 = {instancePath:instancePath+"/run_as",schemaPath:"#/properties/run_as/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key11},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.run_as,data:data58};
@@ -7237,13 +6494,11 @@ errors++;
 }
 if(data58.user_name !== undefined){
 let data59 = data58.user_name;
-const _errs137 = errors;
 if(typeof data59 !== "string"){
 let dataType36 = typeof data59;
 let coerced36 = undefined;
-if(coerced36 !== undefined){
-}
-else if(dataType36 == "number" || dataType36 == "boolean"){
+if(!(coerced36 !== undefined)){
+if(dataType36 == "number" || dataType36 == "boolean"){
 coerced36 = "" + data59;
 }
 else if(data59 === null){
@@ -7259,6 +6514,7 @@ vErrors.push(err99);
 }
 errors++;
 }
+}
 if(coerced36 !== undefined){
 data59 = coerced36;
 if(data58 !== undefined){
@@ -7266,18 +6522,14 @@ data58["user_name"] = coerced36;
 }
 }
 }
-const _errs138 = errors;
-var valid27 = _errs137 === errors;
 }
 if(data58.group_name !== undefined){
 let data60 = data58.group_name;
-const _errs139 = errors;
 if(typeof data60 !== "string"){
 let dataType37 = typeof data60;
 let coerced37 = undefined;
-if(coerced37 !== undefined){
-}
-else if(dataType37 == "number" || dataType37 == "boolean"){
+if(!(coerced37 !== undefined)){
+if(dataType37 == "number" || dataType37 == "boolean"){
 coerced37 = "" + data60;
 }
 else if(data60 === null){
@@ -7293,6 +6545,7 @@ vErrors.push(err100);
 }
 errors++;
 }
+}
 if(coerced37 !== undefined){
 data60 = coerced37;
 if(data58 !== undefined){
@@ -7300,18 +6553,14 @@ data58["group_name"] = coerced37;
 }
 }
 }
-const _errs140 = errors;
-var valid27 = _errs139 === errors;
 }
 if(data58.service_principal_name !== undefined){
 let data61 = data58.service_principal_name;
-const _errs141 = errors;
 if(typeof data61 !== "string"){
 let dataType38 = typeof data61;
 let coerced38 = undefined;
-if(coerced38 !== undefined){
-}
-else if(dataType38 == "number" || dataType38 == "boolean"){
+if(!(coerced38 !== undefined)){
+if(dataType38 == "number" || dataType38 == "boolean"){
 coerced38 = "" + data61;
 }
 else if(data61 === null){
@@ -7327,6 +6576,7 @@ vErrors.push(err101);
 }
 errors++;
 }
+}
 if(coerced38 !== undefined){
 data61 = coerced38;
 if(data58 !== undefined){
@@ -7334,8 +6584,6 @@ data58["service_principal_name"] = coerced38;
 }
 }
 }
-const _errs142 = errors;
-var valid27 = _errs141 === errors;
 }
 }
 else {
@@ -7348,11 +6596,9 @@ vErrors.push(err102);
 }
 errors++;
 }
-var valid0 = _errs134 === errors;
 }
 if(data.email_notifications !== undefined){
 let data62 = data.email_notifications;
-const _errs143 = errors;
 if(!(data62 && typeof data62 == "object" && !Array.isArray(data62))){
 const err103 = {instancePath:instancePath+"/email_notifications",schemaPath:"#/properties/email_notifications/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.email_notifications.type,parentSchema:schema11.properties.email_notifications,data:data62};
 if(vErrors === null){
@@ -7363,12 +6609,9 @@ vErrors.push(err103);
 }
 errors++;
 }
-const _errs144 = errors;
-var valid0 = _errs143 === errors;
 }
 if(data.webhook_notifications !== undefined){
 let data63 = data.webhook_notifications;
-const _errs145 = errors;
 if(!(data63 && typeof data63 == "object" && !Array.isArray(data63))){
 const err104 = {instancePath:instancePath+"/webhook_notifications",schemaPath:"#/properties/webhook_notifications/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.webhook_notifications.type,parentSchema:schema11.properties.webhook_notifications,data:data63};
 if(vErrors === null){
@@ -7379,12 +6622,9 @@ vErrors.push(err104);
 }
 errors++;
 }
-const _errs146 = errors;
-var valid0 = _errs145 === errors;
 }
 if(data.notification_settings !== undefined){
 let data64 = data.notification_settings;
-const _errs147 = errors;
 if(!(data64 && typeof data64 == "object" && !Array.isArray(data64))){
 const err105 = {instancePath:instancePath+"/notification_settings",schemaPath:"#/properties/notification_settings/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.notification_settings.type,parentSchema:schema11.properties.notification_settings,data:data64};
 if(vErrors === null){
@@ -7395,12 +6635,9 @@ vErrors.push(err105);
 }
 errors++;
 }
-const _errs148 = errors;
-var valid0 = _errs147 === errors;
 }
 if(data.health !== undefined){
 let data65 = data.health;
-const _errs149 = errors;
 if(!(data65 && typeof data65 == "object" && !Array.isArray(data65))){
 const err106 = {instancePath:instancePath+"/health",schemaPath:"#/properties/health/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.health.type,parentSchema:schema11.properties.health,data:data65};
 if(vErrors === null){
@@ -7411,18 +6648,14 @@ vErrors.push(err106);
 }
 errors++;
 }
-const _errs150 = errors;
-var valid0 = _errs149 === errors;
 }
 if(data.budget_policy_id !== undefined){
 let data66 = data.budget_policy_id;
-const _errs151 = errors;
 if(typeof data66 !== "string"){
 let dataType39 = typeof data66;
 let coerced39 = undefined;
-if(coerced39 !== undefined){
-}
-else if(dataType39 == "number" || dataType39 == "boolean"){
+if(!(coerced39 !== undefined)){
+if(dataType39 == "number" || dataType39 == "boolean"){
 coerced39 = "" + data66;
 }
 else if(data66 === null){
@@ -7438,6 +6671,7 @@ vErrors.push(err107);
 }
 errors++;
 }
+}
 if(coerced39 !== undefined){
 data66 = coerced39;
 if(data !== undefined){
@@ -7445,18 +6679,14 @@ data["budget_policy_id"] = coerced39;
 }
 }
 }
-const _errs152 = errors;
-var valid0 = _errs151 === errors;
 }
 if(data.usage_policy_id !== undefined){
 let data67 = data.usage_policy_id;
-const _errs153 = errors;
 if(typeof data67 !== "string"){
 let dataType40 = typeof data67;
 let coerced40 = undefined;
-if(coerced40 !== undefined){
-}
-else if(dataType40 == "number" || dataType40 == "boolean"){
+if(!(coerced40 !== undefined)){
+if(dataType40 == "number" || dataType40 == "boolean"){
 coerced40 = "" + data67;
 }
 else if(data67 === null){
@@ -7472,6 +6702,7 @@ vErrors.push(err108);
 }
 errors++;
 }
+}
 if(coerced40 !== undefined){
 data67 = coerced40;
 if(data !== undefined){
@@ -7479,18 +6710,14 @@ data["usage_policy_id"] = coerced40;
 }
 }
 }
-const _errs154 = errors;
-var valid0 = _errs153 === errors;
 }
 if(data.performance_target !== undefined){
 let data68 = data.performance_target;
-const _errs155 = errors;
 if(typeof data68 !== "string"){
 let dataType41 = typeof data68;
 let coerced41 = undefined;
-if(coerced41 !== undefined){
-}
-else if(dataType41 == "number" || dataType41 == "boolean"){
+if(!(coerced41 !== undefined)){
+if(dataType41 == "number" || dataType41 == "boolean"){
 coerced41 = "" + data68;
 }
 else if(data68 === null){
@@ -7506,6 +6733,7 @@ vErrors.push(err109);
 }
 errors++;
 }
+}
 if(coerced41 !== undefined){
 data68 = coerced41;
 if(data !== undefined){
@@ -7513,8 +6741,6 @@ data["performance_target"] = coerced41;
 }
 }
 }
-const _errs156 = errors;
-const vSchema5 = schema11.properties.performance_target.enum;
 if(!((data68 === "STANDARD") || (data68 === "PERFORMANCE_OPTIMIZED"))){
 const err110 = {instancePath:instancePath+"/performance_target",schemaPath:"#/properties/performance_target/enum",keyword:"enum",params:{allowedValues: schema11.properties.performance_target.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.performance_target.enum,parentSchema:schema11.properties.performance_target,data:data68};
 if(vErrors === null){
@@ -7525,17 +6751,14 @@ vErrors.push(err110);
 }
 errors++;
 }
-var valid0 = _errs155 === errors;
 }
 if(data.timeout_seconds !== undefined){
 let data69 = data.timeout_seconds;
-const _errs157 = errors;
 if(!(((typeof data69 == "number") && (!(data69 % 1) && !isNaN(data69))) && (isFinite(data69)))){
 let dataType42 = typeof data69;
 let coerced42 = undefined;
-if(coerced42 !== undefined){
-}
-else if(dataType42 === "boolean" || data69 === null
+if(!(coerced42 !== undefined)){
+if(dataType42 === "boolean" || data69 === null
               || (dataType42 === "string" && data69 && data69 == +data69 && !(data69 % 1))){
 coerced42 = +data69;
 }
@@ -7549,6 +6772,7 @@ vErrors.push(err111);
 }
 errors++;
 }
+}
 if(coerced42 !== undefined){
 data69 = coerced42;
 if(data !== undefined){
@@ -7556,7 +6780,6 @@ data["timeout_seconds"] = coerced42;
 }
 }
 }
-const _errs158 = errors;
 if((typeof data69 == "number") && (isFinite(data69))){
 if(data69 < 0 || isNaN(data69)){
 const err112 = {instancePath:instancePath+"/timeout_seconds",schemaPath:"#/properties/timeout_seconds/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.timeout_seconds,data:data69};
@@ -7569,17 +6792,14 @@ vErrors.push(err112);
 errors++;
 }
 }
-var valid0 = _errs157 === errors;
 }
 if(data.idempotency_token !== undefined){
 let data70 = data.idempotency_token;
-const _errs159 = errors;
 if(typeof data70 !== "string"){
 let dataType43 = typeof data70;
 let coerced43 = undefined;
-if(coerced43 !== undefined){
-}
-else if(dataType43 == "number" || dataType43 == "boolean"){
+if(!(coerced43 !== undefined)){
+if(dataType43 == "number" || dataType43 == "boolean"){
 coerced43 = "" + data70;
 }
 else if(data70 === null){
@@ -7595,6 +6815,7 @@ vErrors.push(err113);
 }
 errors++;
 }
+}
 if(coerced43 !== undefined){
 data70 = coerced43;
 if(data !== undefined){
@@ -7602,8 +6823,6 @@ data["idempotency_token"] = coerced43;
 }
 }
 }
-const _errs160 = errors;
-var valid0 = _errs159 === errors;
 }
 }
 else {

@@ -22,11 +22,12 @@ export function createActionAjv(
     // Messages need the failing value and its schema (x-expected, descriptions).
     verbose: true,
     allowUnionTypes: true,
-    // Checked against the meta-schema by a unit test, not on every start; the validators run
-    // a handful of times per process, so optimising their code would cost more than it saves.
+    // Checked against the meta-schema by a unit test, not on every start. Compiled at run time
+    // (tests), the validators run a handful of times, so optimising them would cost more than
+    // it saves; precompiled (standalone), ajv optimises at build time: 8% less code to ship.
     validateSchema: options.validateSchema ?? false,
     code: options.standalone
-      ? { optimize: false, source: true, lines: true, formats: _`formats` }
+      ? { optimize: true, source: true, lines: true, formats: _`formats` }
       : { optimize: false },
   });
   ajv.addKeyword({ keyword: EXPECTED_KEYWORD, schemaType: 'string' });
