@@ -2,6 +2,7 @@ import { posix } from 'node:path';
 import {
   argsOf,
   invalidParameter,
+  permissionDenied,
   optionalBoolean,
   optionalString,
   protoJson,
@@ -144,13 +145,43 @@ function exportObject(state: EmulatorState, req: EmuRequest): EmuResponse {
   );
 }
 
-/** Registers the workspace API routes. */
+// A home folder (/Workspace/Users/<name>/…) is written only by its owner (admins aside, whom
+// the emulator does not model); /Workspace/Shared is open to every user.
+const HOME = /^\/(?:Workspace\/)?Users\/([^/]+)(?:\/|$)/;
+
+function requireWritable(req: EmuRequest, path: string): void {
+  const owner = HOME.exec(path)?.[1];
+  if (owner !== undefined && req.principal !== undefined && owner !== req.principal) {
+    throw permissionDenied(`${req.principal} does not have Manage permissions on ${path}`);
+  }
+}
+
+/** SCIM "Me": the caller as a SCIM user; a service principal's userName is its application id. */
+function me(state: EmulatorState, req: EmuRequest): EmuResponse {
+  const name = req.principal ?? 'anonymous';
+  const principal = state.principals.get(name);
+  return ok({
+    schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'],
+    id: String([...state.principals.keys()].indexOf(name) + 1000),
+    userName: name,
+    displayName: principal?.displayName ?? name,
+    active: true,
+  });
+}
+
+/** Registers the workspace API routes, and SCIM "Me". */
 export function registerWorkspaceRoutes(router: Router, state: EmulatorState): void {
+  router.add('GET', '/api/2.0/preview/scim/v2/Me', (req) => me(state, req));
   router.add('POST', `${BASE}/mkdirs`, (req) => {
-    makeDirectories(state, requireString(argsOf(req), 'path'));
+    const path = requireString(argsOf(req), 'path');
+    requireWritable(req, path);
+    makeDirectories(state, path);
     return ok({});
   });
-  router.add('POST', `${BASE}/import`, (req) => importObject(state, req));
+  router.add('POST', `${BASE}/import`, (req) => {
+    requireWritable(req, requireString(argsOf(req), 'path'));
+    return importObject(state, req);
+  });
   router.add('GET', `${BASE}/get-status`, (req) => {
     const path = requireString(argsOf(req), 'path');
     return ok(statusJson(requireObject(state, path), path));

@@ -1,12 +1,15 @@
 /**
- * Unity Catalog models (`/api/2.1/unity-catalog/models`, reference §4.3) and the two workspace
- * file calls the UC registration needs to ship its script (`/api/2.0/workspace`). Maps typed
- * requests to paths and nothing more.
+ * Unity Catalog models (`/api/2.1/unity-catalog/models`, reference §4.3) and the workspace
+ * calls the UC registration needs to ship its script: who the identity is (SCIM "Me", for its
+ * home folder) and the two workspace file calls (`/api/2.0/workspace`). Maps typed requests
+ * to paths and nothing more.
  */
+import { PipeError } from '../errors.js';
 import type { ApiClient } from './types.js';
 
 const MODELS = '/api/2.1/unity-catalog/models';
 const WORKSPACE = '/api/2.0/workspace';
+const SCIM_ME = '/api/2.0/preview/scim/v2/Me';
 
 export interface UcAlias {
   alias_name: string;
@@ -43,6 +46,8 @@ export interface UnityCatalogApi {
   mkdirs(path: string): Promise<void>;
   /** Writes a workspace file (overwriting), so jobs can run it. */
   importFile(path: string, content: string): Promise<void>;
+  /** Returns who the token is: SCIM "Me"'s `userName` (a service principal's application id). */
+  currentUserName(): Promise<string>;
 }
 
 function modelPath(fullName: string): string {
@@ -83,6 +88,13 @@ export function unityCatalogApi(api: ApiClient, signal?: AbortSignal): UnityCata
     },
     mkdirs: async (path) => {
       await call({ method: 'POST', path: `${WORKSPACE}/mkdirs`, body: { path }, idempotent: true });
+    },
+    currentUserName: async () => {
+      const me = await call<{ userName?: unknown }>({ method: 'GET', path: SCIM_ME });
+      if (typeof me.userName !== 'string' || me.userName === '' || me.userName.includes('/')) {
+        throw new PipeError('ERR_API', 'the workspace did not say who the pipe is (SCIM Me has no userName)');
+      }
+      return me.userName;
     },
     importFile: async (path, content) => {
       // AUTO imports a .py without the notebook header as a workspace file, which is what

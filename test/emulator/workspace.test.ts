@@ -15,6 +15,21 @@ describe('workspace API', () => {
   const status = (path: string) =>
     ws.call('GET', `${API}/get-status?path=${encodeURIComponent(path)}`);
 
+  it("lets only its owner write a home folder, and answers SCIM Me with the caller", async () => {
+    const home = '/Workspace/Users/sp-app-id/.databricks-ml-pipe/1.0.0';
+    const asOwner = await ws.call('POST', `${API}/mkdirs`, { body: { path: home }, principal: 'sp-app-id' });
+    expect(asOwner.status).toBe(200);
+    const asOther = await ws.call('POST', `${API}/import`, {
+      body: { path: `${home}/register_model.py`, format: 'AUTO', content: b64('x'), overwrite: true },
+      principal: 'alice@example.com',
+    });
+    expect(asOther).toMatchObject({ status: 403, body: { error_code: 'PERMISSION_DENIED' } });
+    const shared = await ws.call('POST', `${API}/mkdirs`, { body: { path: DIR }, principal: 'alice@example.com' });
+    expect(shared.status).toBe(200);
+    const me = await ws.call('GET', '/api/2.0/preview/scim/v2/Me', { principal: 'sp-app-id' });
+    expect(me).toMatchObject({ status: 200, body: { userName: 'sp-app-id', active: true } });
+  });
+
   it('mkdirs creates parents and is idempotent', async () => {
     expect(await mkdirs(DIR)).toEqual({ status: 200, body: {} });
     expect((await mkdirs(DIR)).status).toBe(200);

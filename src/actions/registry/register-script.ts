@@ -10,8 +10,22 @@ import { PIPE_VERSION } from '../../version.js';
 /** The line the script prints last; the pipe reads the new version from it. */
 export const RESULT_MARKER = 'DATABRICKS_ML_PIPE_RESULT';
 
-/** Where the script is uploaded: one folder per pipe version, so upgrades never mix. */
-export const REGISTER_SCRIPT_PATH = `/Workspace/Shared/.databricks-ml-pipe/${PIPE_VERSION}/register_model.py`;
+const SCRIPT_NAME = 'register_model.py';
+const SCRIPT_FOLDER = `.databricks-ml-pipe/${PIPE_VERSION}`;
+
+/**
+ * Where the script is uploaded: the pipe identity's own home folder (`userName` from SCIM
+ * "Me"; a service principal's is its application id), one folder per pipe version so upgrades
+ * never mix. A home folder is writable only by its owner and workspace admins; a folder under
+ * /Workspace/Shared is writable by every user, any of whom could swap the script that the
+ * identity then runs with its registry privileges.
+ */
+export function registerScriptPath(userName: string): string {
+  return `/Workspace/Users/${userName}/${SCRIPT_FOLDER}/${SCRIPT_NAME}`;
+}
+
+/** Where it goes when the workspace cannot say who the identity is (no SCIM "Me"). */
+export const SHARED_REGISTER_SCRIPT_PATH = `/Workspace/Shared/${SCRIPT_FOLDER}/${SCRIPT_NAME}`;
 
 /** The serverless environment the task runs in: MLflow with UC registration and tags. */
 export const REGISTER_ENVIRONMENT = {

@@ -12,9 +12,11 @@ import { audited } from './audited.js';
 import {
   REGISTER_ENVIRONMENT,
   REGISTER_SCRIPT,
-  REGISTER_SCRIPT_PATH,
   RESULT_MARKER,
+  SHARED_REGISTER_SCRIPT_PATH,
+  registerScriptPath,
 } from './register-script.js';
+import { isMissingEndpoint } from './stages.js';
 import { ucPermissionError } from './uc-permissions.js';
 import { waitForReady } from './wait-ready.js';
 import { withOutputs, type Registration } from './workspace-registration.js';
@@ -45,6 +47,7 @@ export function registrationRunBody(
   reg: Registration,
   idempotencyToken: string,
   timeoutMs: number,
+  scriptPath: string,
 ): SubmitRunRequest {
   const parameters = ['--name', reg.name, '--source', reg.source];
   if (reg.runId !== undefined) parameters.push('--run-id', reg.runId);
@@ -54,7 +57,7 @@ export function registrationRunBody(
     tasks: [
       {
         task_key: TASK_KEY,
-        spark_python_task: { python_file: REGISTER_SCRIPT_PATH, parameters },
+        spark_python_task: { python_file: scriptPath, parameters },
         environment_key: REGISTER_ENVIRONMENT.environment_key,
       },
     ],
@@ -65,24 +68,39 @@ export function registrationRunBody(
 }
 
 /**
- * Uploads the registration script (the folder is per pipe version; overwriting is idempotent).
+ * Returns where the registration script goes: the identity's home folder, which only it and
+ * workspace admins can write. Only a workspace that cannot say who the identity is (SCIM "Me"
+ * not found) gets the shared folder, with a warning, as every user can write there.
+ * @throws PipeError from the SCIM call, other than not found
+ */
+async function scriptPathFor(ctx: ActionContext, uc: UnityCatalogApi): Promise<string> {
+  try {
+    return registerScriptPath(await uc.currentUserName());
+  } catch (error) {
+    if (!isPipeError(error, 'ERR_NOT_FOUND') && !isMissingEndpoint(error)) throw error;
+    ctx.log.warn(
+      `the workspace did not say who the pipe's identity is (SCIM Me not found); uploading the registration script to ${posix.dirname(SHARED_REGISTER_SCRIPT_PATH)}, which every workspace user can write`,
+    );
+    return SHARED_REGISTER_SCRIPT_PATH;
+  }
+}
+
+/**
+ * Uploads the registration script to `path` (the folder is per pipe version; overwriting is
+ * idempotent).
  * @throws PipeError ERR_PERMISSION_DENIED naming the folder | ERR_API
  */
-async function uploadScript(ctx: ActionContext, uc: UnityCatalogApi): Promise<void> {
-  const folder = posix.dirname(REGISTER_SCRIPT_PATH);
+async function uploadScript(ctx: ActionContext, uc: UnityCatalogApi, path: string): Promise<void> {
+  const folder = posix.dirname(path);
   try {
-    await audited(
-      ctx,
-      { operation: 'workspace.import', target: `file:${REGISTER_SCRIPT_PATH}` },
-      async () => {
-        await uc.mkdirs(folder);
-        await uc.importFile(REGISTER_SCRIPT_PATH, REGISTER_SCRIPT);
-      },
-    );
+    await audited(ctx, { operation: 'workspace.import', target: `file:${path}` }, async () => {
+      await uc.mkdirs(folder);
+      await uc.importFile(path, REGISTER_SCRIPT);
+    });
   } catch (error) {
     if (!isPipeError(error, 'ERR_PERMISSION_DENIED')) throw error;
     throw new PipeError('ERR_PERMISSION_DENIED', `the pipe's identity may not write ${folder}`, {
-      hint: 'grant it CAN_MANAGE on /Workspace/Shared/.databricks-ml-pipe (a workspace admin can create that folder beforehand)',
+      hint: `a workspace admin can create ${posix.dirname(folder)} and give the pipe's identity CAN_MANAGE on it`,
       cause: error,
     });
   }
@@ -166,8 +184,9 @@ export async function registerInUnityCatalog(
   timeoutMs: number,
 ): Promise<string> {
   const uc = unityCatalogApi(ctx.api, ctx.signal);
-  await uploadScript(ctx, uc);
-  const body = registrationRunBody(reg, ctx.idempotencyToken, timeoutMs);
+  const scriptPath = await scriptPathFor(ctx, uc);
+  await uploadScript(ctx, uc, scriptPath);
+  const body = registrationRunBody(reg, ctx.idempotencyToken, timeoutMs, scriptPath);
   let runId: number;
   try {
     const outputs = await runAndWait(ctx, {
@@ -175,7 +194,7 @@ export async function registerInUnityCatalog(
       trigger: {
         operation: 'jobs.runs.submit',
         target: `model:${reg.name}`,
-        request: { run_name: body.run_name, python_file: REGISTER_SCRIPT_PATH, source: reg.source },
+        request: { run_name: body.run_name, python_file: scriptPath, source: reg.source },
         send: async (signal) => (await submitRun(ctx.api, body, { signal })).run_id,
       },
       wait: true,

@@ -6,7 +6,8 @@
 import {
   REGISTER_ENVIRONMENT,
   REGISTER_SCRIPT,
-  REGISTER_SCRIPT_PATH,
+  SHARED_REGISTER_SCRIPT_PATH,
+  registerScriptPath,
 } from '../../../src/actions/registry/register-script.js';
 import { isPipeError, type PipeError } from '../../../src/errors.js';
 import { STEP_ENV } from '../../support/action-context.js';
@@ -19,6 +20,8 @@ import {
 } from './support.js';
 
 const MODEL = 'ml_prod.churn.classifier';
+// The identity's own home folder: nobody else (admins aside) can swap the script it runs.
+const SCRIPT_PATH = registerScriptPath(PIPE_PRINCIPAL);
 const PLAN = `
 - id: register
   register_model:
@@ -75,7 +78,8 @@ describe('Unity Catalog registration through a submitted run', () => {
       'bitbucket.pipeline_uuid': STEP_ENV['BITBUCKET_PIPELINE_UUID'],
       'bitbucket.action': 'register',
     });
-    expect(ws.emu.ml.readWorkspaceFile(REGISTER_SCRIPT_PATH)).toEqual({
+    expect(SCRIPT_PATH).toMatch(new RegExp(`^/Workspace/Users/${PIPE_PRINCIPAL}/\\.databricks-ml-pipe/`));
+    expect(ws.emu.ml.readWorkspaceFile(SCRIPT_PATH)).toEqual({
       object_type: 'FILE',
       content: REGISTER_SCRIPT,
     });
@@ -88,7 +92,7 @@ describe('Unity Catalog registration through a submitted run', () => {
         {
           environment_key: 'default',
           spark_python_task: {
-            python_file: REGISTER_SCRIPT_PATH,
+            python_file: SCRIPT_PATH,
             parameters: expect.arrayContaining([
               '--name',
               MODEL,
@@ -131,6 +135,33 @@ describe('Unity Catalog registration through a submitted run', () => {
     expect(h.output.text).toContain('printed no DATABRICKS_ML_PIPE_RESULT line');
   });
 
+  it('uses the shared folder, and says so, only when the workspace cannot say who the identity is', async () => {
+    ws.emu.faults.add({
+      method: 'GET',
+      path: 'preview/scim/v2/Me',
+      respond: { status: 404, body: { error_code: 'ENDPOINT_NOT_FOUND', message: 'no SCIM' } },
+    });
+    const h = await ws.harness();
+    const outputs = await h.runPlan(REGISTER_ONLY);
+    expect(outputs.get(1)).toMatchObject({ version: '2' });
+    expect(h.output.text).toContain('which every workspace user can write');
+    expect(ws.emu.ml.readWorkspaceFile(SHARED_REGISTER_SCRIPT_PATH)).toMatchObject({ object_type: 'FILE' });
+    const [submit] = ws.emu.findRequests({ method: 'POST', path: 'jobs/runs/submit' });
+    expect(JSON.stringify(submit?.body)).toContain(SHARED_REGISTER_SCRIPT_PATH);
+  });
+
+  it('fails without uploading anywhere when asking who the identity is fails otherwise', async () => {
+    ws.emu.faults.add({
+      method: 'GET',
+      path: 'preview/scim/v2/Me',
+      respond: { status: 403, body: { error_code: 'PERMISSION_DENIED', message: 'no' } },
+    });
+    const h = await ws.harness();
+    await failure(h.runPlan(REGISTER_ONLY));
+    expect(ws.emu.findRequests({ method: 'POST', path: 'workspace/import' })).toEqual([]);
+    expect(ws.emu.findRequests({ method: 'POST', path: 'jobs/runs/submit' })).toEqual([]);
+  });
+
   it('names the folder when the identity may not upload the script', async () => {
     ws.emu.faults.add({
       method: 'POST',
@@ -140,7 +171,8 @@ describe('Unity Catalog registration through a submitted run', () => {
     const h = await ws.harness();
     const error = await failure(h.runPlan(REGISTER_ONLY));
     expect(error.code).toBe('ERR_PERMISSION_DENIED');
-    expect(error.message).toContain('/Workspace/Shared/.databricks-ml-pipe/');
+    expect(error.message).toContain(`/Workspace/Users/${PIPE_PRINCIPAL}/.databricks-ml-pipe/`);
+    expect(error.hint).toContain(`/Workspace/Users/${PIPE_PRINCIPAL}/.databricks-ml-pipe`);
     expect(ws.emu.findRequests({ method: 'POST', path: 'jobs/runs/submit' })).toEqual([]);
     expect(h.audit.map((e) => `${e.operation} ${e.result}`)).toEqual([
       'mlflow.runs.log-batch succeeded',

@@ -1,8 +1,9 @@
 import {
   REGISTER_ENVIRONMENT,
   REGISTER_SCRIPT,
-  REGISTER_SCRIPT_PATH,
   RESULT_MARKER,
+  SHARED_REGISTER_SCRIPT_PATH,
+  registerScriptPath,
 } from '../../../../src/actions/registry/register-script.js';
 import {
   parseRegistrationResult,
@@ -51,13 +52,14 @@ describe('registrationRunBody', () => {
   };
 
   it('runs the uploaded script on serverless with every argument, idempotently, with a server-side timeout', () => {
-    expect(registrationRunBody(reg, 't'.repeat(64), 90_500)).toEqual({
+    const script = registerScriptPath('sp-app-id');
+    expect(registrationRunBody(reg, 't'.repeat(64), 90_500, script)).toEqual({
       run_name: 'databricks-ml-pipe: register ml.churn.clf',
       tasks: [
         {
           task_key: 'register_model',
           spark_python_task: {
-            python_file: REGISTER_SCRIPT_PATH,
+            python_file: script,
             parameters: [
               '--name',
               'ml.churn.clf',
@@ -83,7 +85,7 @@ describe('registrationRunBody', () => {
   it('leaves --run-id out for a source without a run', () => {
     const noRun: Omit<typeof reg, 'runId'> & { runId?: string } = { ...reg };
     delete noRun.runId;
-    const task = registrationRunBody({ ...noRun, source: 'models:/x/1' }, 't', 1_000).tasks[0] as {
+    const task = registrationRunBody({ ...noRun, source: 'models:/x/1' }, 't', 1_000, 's.py').tasks[0] as {
       spark_python_task: { parameters: string[] };
     };
     expect(task.spark_python_task.parameters).not.toContain('--run-id');
@@ -93,9 +95,15 @@ describe('registrationRunBody', () => {
 describe('the shipped script', () => {
   it.each([
     {
-      name: 'lives in a folder per pipe version',
+      name: "lives in the identity's home folder, one folder per pipe version",
       ok:
-        REGISTER_SCRIPT_PATH ===
+        registerScriptPath('0a1b2c3d-sp') ===
+        `/Workspace/Users/0a1b2c3d-sp/.databricks-ml-pipe/${PIPE_VERSION}/register_model.py`,
+    },
+    {
+      name: 'falls back to a shared folder per pipe version',
+      ok:
+        SHARED_REGISTER_SCRIPT_PATH ===
         `/Workspace/Shared/.databricks-ml-pipe/${PIPE_VERSION}/register_model.py`,
     },
     {
