@@ -13,7 +13,8 @@ import type { RunJobSpec } from '../run-job.js';
 import type { ActionContext } from '../types.js';
 import { willLookForJobRun } from './orphan-search.js';
 import { predictDuration, type DurationPrediction } from './poll-schedule.js';
-import { memoFor, resolveJob, type ResolvedJob } from './resolve-job.js';
+import { memoFor } from '../../util/memo.js';
+import { resolveJob, type ResolvedJob } from './resolve-job.js';
 import { isTerminal } from './run-state.js';
 import { runNowBody } from './run-now-body.js';
 

@@ -6,6 +6,7 @@
 import { PipeError, isPipeError } from '../../errors.js';
 import { getJob, listJobs, type BaseJob } from '../../databricks/jobs.js';
 import type { ApiClient } from '../../databricks/types.js';
+import { memoFor } from '../../util/memo.js';
 
 /** A job as the rest of run_job needs it. */
 export interface ResolvedJob {
@@ -46,20 +47,6 @@ export function resolveJob(
 }
 
 const resolvedJobs = new WeakMap<ApiClient, Map<string, Promise<ResolvedJob>>>();
-
-/** Returns the memoised promise for `key` under `api` (one ApiClient per invocation). */
-export function memoFor<T>(
-  memo: WeakMap<ApiClient, Map<string, Promise<T>>>,
-  api: ApiClient,
-  key: string,
-  load: () => Promise<T>,
-): Promise<T> {
-  let byKey = memo.get(api);
-  if (!byKey) memo.set(api, (byKey = new Map<string, Promise<T>>()));
-  let value = byKey.get(key);
-  if (!value) byKey.set(key, (value = load()));
-  return value;
-}
 
 async function resolveById(
   api: ApiClient,

@@ -7,7 +7,7 @@ import {
 } from '../../databricks/mlflow.js';
 import type { ApiClient } from '../../databricks/types.js';
 import type { FromRunSelector } from '../../plan/action-schema-parts.js';
-import { memoFor } from '../jobs/resolve-job.js';
+import { memoFor } from '../../util/memo.js';
 
 /** A run the pipe selected: its id, experiment and tags (for lineage). */
 export interface SelectedRun {
