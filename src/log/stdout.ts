@@ -13,6 +13,12 @@ export interface TextSink {
 
 const STDOUT_FD = 1;
 
+/** A sink on a file descriptor, which can tell whether all it was given has been written. */
+export interface FdSink extends TextSink {
+  /** Bytes handed to the fallback stream that it has not written yet (0 without one). */
+  pendingBytes(): number;
+}
+
 /**
  * Returns a sink that writes to file descriptor 1 synchronously. If the descriptor is
  * non-blocking and full (EAGAIN) or fails otherwise, it hands the rest, and every later
@@ -20,12 +26,6 @@ const STDOUT_FD = 1;
  * that went away (EPIPE) loses the output but does not stop the pipe: its evidence files are
  * still written.
  */
-/** A sink on a file descriptor, which can tell whether all it was given has been written. */
-export interface FdSink extends TextSink {
-  /** Bytes handed to the fallback stream that it has not written yet (0 without one). */
-  pendingBytes(): number;
-}
-
 export function fdSink(
   fallback: () => TextSink,
   fd = STDOUT_FD,
