@@ -112,7 +112,7 @@ function lazyPlugin({ bootInputs, shared }) {
   };
 }
 
-/** Returns the boot part's loader: shared module objects, the lazy source, compile on demand. */
+/** Returns the boot part's loader: shared module objects, the payload reader, compile on demand. */
 function loaderSourceFor(shared) {
   const paths = [...shared].sort();
   const imports = paths.map((p, i) => `import * as b${i} from ${JSON.stringify(p)};`);
