@@ -1,6 +1,7 @@
 import type { Clock } from '../clock.js';
 import { cancellationError } from '../databricks/api-error.js';
 import type { Logger } from '../log/logger.js';
+import { untilAborted } from '../util/abort.js';
 import { isoTime } from './step-token.js';
 import type { IssuedToken } from './token-request.js';
 
@@ -44,7 +45,9 @@ export class TokenCache {
       return cached.accessToken;
     }
     try {
-      const fresh = await untilAborted(this.fetchShared(), signal);
+      const fresh = await untilAborted(this.fetchShared(), signal, (aborted) =>
+        cancellationError(aborted, 'token request'),
+      );
       return fresh.accessToken;
     } catch (error) {
       const later = this.options.clock.now();
@@ -85,16 +88,6 @@ export class TokenCache {
 
 function isAborted(signal: AbortSignal | undefined): boolean {
   return signal?.aborted === true;
-}
-
-function untilAborted<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
-  if (signal === undefined) return promise;
-  if (signal.aborted) return Promise.reject(cancellationError(signal, 'token request'));
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = (): void => reject(cancellationError(signal, 'token request'));
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
-  });
 }
 
 function refreshAt(token: IssuedToken): number {

@@ -11,6 +11,7 @@
 import type { ApiClient } from '../../databricks/types.js';
 import { getRun, listRuns, type CallOptions, type Run } from '../../databricks/jobs.js';
 import type { Clock } from '../../clock.js';
+import { untilAborted } from '../../util/abort.js';
 import { isTerminal } from './run-state.js';
 
 /** Runs of one job waited on at once from which a sweep costs fewer requests than polls. */
@@ -131,7 +132,8 @@ export function createRunWatch(api: ApiClient, clock: Clock): RunWatch {
       let seen: Run | undefined;
       try {
         const maxAgeMs = Math.max(SWEEP_FRESH_MS, options.maxAgeMs ?? 0);
-        seen = await raceSignal(fromSweep(jobId, group, runId, maxAgeMs), options.signal);
+        // A sweep is shared: this waiter's cancellation stops only its own wait (untilAborted).
+        seen = await untilAborted(fromSweep(jobId, group, runId, maxAgeMs), options.signal);
       } catch (error) {
         // A failed sweep is not this run's failure: runs/get answers for it (or fails for it).
         if (options.signal?.aborted) throw error;
@@ -144,27 +146,4 @@ export function createRunWatch(api: ApiClient, clock: Clock): RunWatch {
 /** True when a listed run carries everything runs/get would: its tasks, none cut off. */
 function isWhole(run: Run): boolean {
   return Array.isArray(run.tasks) && (run as { has_more?: unknown }).has_more !== true;
-}
-
-/**
- * Returns `work`'s result, or rejects when `signal` aborts first. A sweep is shared: one
- * waiter's cancellation must not abort it for the others, so it runs without their signals.
- */
-function raceSignal<T>(work: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
-  if (!signal) return work;
-  if (signal.aborted) return Promise.reject(signal.reason as Error);
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = (): void => reject(signal.reason as Error);
-    signal.addEventListener('abort', onAbort, { once: true });
-    work.then(
-      (value) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(value);
-      },
-      (error: Error) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(error);
-      },
-    );
-  });
 }
