@@ -60,17 +60,9 @@ export function resolveExperiment(
   invocation?: ApiClient,
 ): Promise<MlflowExperiment> {
   if (!invocation) return lookUpExperiment(ml, experiment);
-  const answer = memoFor(experiments, invocation, experiment, () =>
-    lookUpExperiment(ml, experiment),
-  );
-  return answer.then(
+  // Only answers are remembered (memoFor): a missing experiment or a failed call is asked again.
+  return memoFor(experiments, invocation, experiment, () => lookUpExperiment(ml, experiment)).then(
     (found) => rememberExperiment(invocation, found),
-    (error: unknown) => {
-      // Only answers are remembered: a missing experiment or a failed call is asked again.
-      const byKey = experiments.get(invocation);
-      if (byKey?.get(experiment) === answer) byKey.delete(experiment);
-      throw error;
-    },
   );
 }
 

@@ -28,4 +28,12 @@ describe('memoFor', () => {
     expect(both).toEqual([7, 7]);
     expect(loads).toBe(1);
   });
+
+  it('forgets a load that failed, so the next ask loads again', async () => {
+    const memo = new WeakMap<object, Map<string, Promise<string>>>();
+    const owner = {};
+    await expect(memoFor(memo, owner, 'k', () => Promise.reject(new Error('503')))).rejects.toThrow('503');
+    expect(await memoFor(memo, owner, 'k', () => Promise.resolve('second'))).toBe('second');
+    expect(await memoFor(memo, owner, 'k', () => Promise.resolve('third'))).toBe('second');
+  });
 });
